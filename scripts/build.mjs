@@ -1,0 +1,19 @@
+// Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts) with the TypeScript compiler itself.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+let tsc;
+try {
+  tsc = require.resolve('typescript/bin/tsc');
+} catch {
+  // Installed as a dependency without devDependencies: the published dist is used as is.
+  if (existsSync('dist/esm/index.js')) process.exit(0);
+  throw new Error('typescript is not installed: run `npm install` first');
+}
+rmSync('dist', { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.cjs.json'], { stdio: 'inherit' });
+// Mark the CommonJS tree so Node loads its .js files with require().
+writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');

@@ -1,0 +1,79 @@
+/**
+ * Runtime errors with stable codes. Bad options are plain `TypeError`s thrown at construction;
+ * everything that can go wrong while serving a request is a `TesseraError`.
+ *
+ * @module
+ */
+
+/** Every code a `TesseraError` can carry. Stable: switch on them. */
+export type TesseraErrorCode =
+  | 'ERR_STORE_FAILED'
+  | 'ERR_STORE_TIMEOUT'
+  | 'ERR_STORE_VALUE_TOO_LARGE'
+  | 'ERR_HEADERS_SENT'
+  | 'ERR_SESSION_DESTROYED'
+  | 'ERR_SESSION_NOT_FOUND'
+  | 'ERR_SECRET_MISSING'
+  | 'ERR_COOKIE_SERIALIZE';
+
+/** Base class of Tessera's runtime errors. The original error, if any, is kept as `cause`. */
+export class TesseraError extends Error {
+  /** A stable code, e.g. `ERR_STORE_FAILED`. */
+  readonly code: TesseraErrorCode;
+
+  constructor(code: TesseraErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TesseraError';
+    this.code = code;
+  }
+}
+
+/** The store operation a `StoreError` comes from. */
+export type StoreOperation =
+  | 'get'
+  | 'set'
+  | 'touch'
+  | 'delete'
+  | 'listByUser'
+  | 'deleteByUser'
+  | 'prune'
+  | 'close';
+
+/** A store call that failed, timed out or refused its input. */
+export class StoreError extends TesseraError {
+  /** Which store method failed. */
+  readonly operation: StoreOperation;
+
+  constructor(
+    operation: StoreOperation,
+    message: string,
+    options?: { cause?: unknown; code?: 'ERR_STORE_FAILED' | 'ERR_STORE_TIMEOUT' | 'ERR_STORE_VALUE_TOO_LARGE' },
+  ) {
+    super(options?.code ?? 'ERR_STORE_FAILED', message, options);
+    this.name = 'StoreError';
+    this.operation = operation;
+  }
+}
+
+/**
+ * True when `error` is a Tessera error, optionally with the given code. Checks the `code`,
+ * not `instanceof`, because the ESM and CommonJS builds define two copies of each class.
+ */
+export function isTesseraError(error: unknown, code?: TesseraErrorCode): error is TesseraError {
+  if (typeof error !== 'object' || error === null) return false;
+  const c = (error as { code?: unknown }).code;
+  const name = (error as { name?: unknown }).name;
+  if (typeof c !== 'string' || !c.startsWith('ERR_')) return false;
+  if (name !== 'TesseraError' && name !== 'StoreError') return false;
+  return code === undefined || c === code;
+}
+
+/** Wraps any failure of a store call as a `StoreError` (a `StoreError` passes through). */
+export function toStoreError(operation: StoreOperation, cause: unknown): StoreError {
+  if (cause instanceof StoreError) return cause;
+  if (isTesseraError(cause) && (cause as { operation?: unknown }).operation !== undefined) {
+    return cause as StoreError;
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new StoreError(operation, `session store ${operation} failed: ${reason}`, { cause });
+}

@@ -1,0 +1,94 @@
+/**
+ * The contract between Tessera's core and a session store.
+ *
+ * A store moves opaque records: a string value produced by the core's codec, an absolute
+ * expiry, and optionally the key of the user the session belongs to. It never sees a raw
+ * session ID (the core derives the key), never parses the value, and holds no session logic.
+ * Every sentence with "must" or "should" below is checked by `storeConformance` in
+ * `tessera/testing`; a third-party store can run the same suite.
+ *
+ * @module
+ */
+
+/** One stored session, as the store keeps it. */
+export interface StoreRecord {
+  /** The encoded session (opaque to the store). It must be returned byte-for-byte as it was set. */
+  value: string;
+  /**
+   * Absolute expiry in milliseconds since the epoch. After it the record must never be returned.
+   * A store that enforces expiry itself but cannot report it (an express-session store behind
+   * `tessera/connect`) returns `Number.POSITIVE_INFINITY` from `get`.
+   */
+  expiresAt: number;
+  /** The key of the user this session belongs to, for per-user listing and deletion. */
+  userKey?: string;
+}
+
+/**
+ * A session store. Methods return Promises; a rejected Promise means a system failure
+ * (the server is down, a query failed), never "not found".
+ *
+ * Keys are non-empty strings of at most 256 characters made of base64url characters
+ * (`A-Z a-z 0-9 - _`) and, for express-session compatibility, any printable ASCII.
+ */
+export interface Store {
+  /**
+   * Reads a record.
+   * - It must resolve to `undefined` when the key is missing or its record has expired, even
+   *   if no sweep or prune has run since (expiry is the store's, not the process's).
+   * - It must return the value exactly as last set, and the expiry as last set or touched.
+   * - It should be one round trip to the server.
+   */
+  get(key: string): Promise<StoreRecord | undefined>;
+
+  /**
+   * Creates or replaces a record, value, expiry and user key together.
+   * - A later `get` must return this record until it expires or is replaced or deleted.
+   * - Concurrent sets of different keys must not interfere.
+   * - It should refuse (reject with a `StoreError` whose code is `ERR_STORE_VALUE_TOO_LARGE`)
+   *   a value larger than the store's configured maximum, before writing anything.
+   */
+  set(key: string, record: StoreRecord): Promise<void>;
+
+  /**
+   * Extends the expiry of an existing record to `record.expiresAt`.
+   * - It must not rewrite the stored value (`record.value` is the current value, passed for
+   *   stores that need it, such as express-session stores behind `tessera/connect`).
+   * - It must resolve, writing nothing, when the key is missing or expired.
+   * - It should be a single command or statement.
+   */
+  touch(key: string, record: StoreRecord): Promise<void>;
+
+  /**
+   * Deletes a record.
+   * - It must resolve when the key is missing.
+   * - A later `get` of the key must resolve to `undefined`.
+   */
+  delete(key: string): Promise<void>;
+
+  /**
+   * Lists the keys of a user's unexpired sessions (optional).
+   * - It must return every key set with this `userKey` that has not expired or been deleted,
+   *   and no other key.
+   */
+  listByUser?(userKey: string): Promise<string[]>;
+
+  /**
+   * Deletes every session of a user (optional), e.g. for "log out everywhere".
+   * - It must leave no record with this `userKey`, and resolve to how many it deleted.
+   */
+  deleteByUser?(userKey: string): Promise<number>;
+
+  /**
+   * Deletes expired records now (optional; stores whose server expires keys need none).
+   * - It must not delete an unexpired record, and resolves to how many it deleted.
+   */
+  prune?(): Promise<number>;
+
+  /**
+   * Stops the store's timers and releases what it opened itself (optional).
+   * - It must not close connections the user passed in; the user owns those.
+   * - It must resolve when called twice.
+   */
+  close?(): Promise<void>;
+}
