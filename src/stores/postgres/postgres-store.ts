@@ -1,0 +1,241 @@
+/**
+ * `PostgresStore`: Tessera sessions in a PostgreSQL table, on a `pg` Pool the application owns.
+ *
+ * @module
+ */
+import type { Pool } from 'pg';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { StoreError, toStoreError, type StoreOperation } from '../../core/errors.js';
+import type { Store, StoreRecord } from '../../core/store.js';
+import { withTimeout } from '../../core/with-timeout.js';
+import { buildStatements, checkIdentifier, type NamedStatement, type PostgresStatements } from './sql.js';
+
+/** What the store needs of a pool: `query`. A `pg.Pool` (or a `pg.Client`) fits. */
+export type PostgresPool = Pick<Pool, 'query'>;
+
+/** Options of {@link PostgresStore}. */
+export interface PostgresStoreOptions {
+  /** The `pg` Pool to query through. Required. The store never creates, connects or ends it. */
+  pool: PostgresPool;
+  /** Schema of the table. Default `'public'`. A plain identifier (letters, digits, `_`). */
+  schema?: string;
+  /** Table name. Default `'tessera_sessions'`. A plain identifier of at most 48 characters (index names add a suffix within PostgreSQL's 63). */
+  table?: string;
+  /** Create the table and its indexes on first use (`CREATE TABLE IF NOT EXISTS`). Default `true`. */
+  createTable?: boolean;
+  /** Milliseconds between background prunes of expired rows, jittered by +/-20%. `0` disables. Default `300_000`. */
+  pruneInterval?: number;
+  /** Deadline of each store call in milliseconds. Default `5000`. */
+  timeout?: number;
+  /** Largest value accepted by `set`, in UTF-8 bytes. Default `1_048_576` (1 MiB). */
+  maxValueBytes?: number;
+  /** Source of "now" for expiry checks. Default `Date.now`. */
+  clock?: Clock;
+}
+
+/** Expiries are stored as bigint milliseconds; the largest safe integer stands for "never". */
+const NEVER = Number.MAX_SAFE_INTEGER;
+const JITTER = 0.2;
+
+function checkNumber(option: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new TypeError(`PostgresStore: \`${option}\` must be a finite number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Stores an expiry as an integer number of milliseconds (rounded up, so never earlier). */
+function toStoredExpiry(expiresAt: number): number {
+  if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
+    throw new TypeError(`record.expiresAt must be a number of milliseconds, got ${String(expiresAt)}`);
+  }
+  return Math.max(-NEVER, Math.min(NEVER, Math.ceil(expiresAt)));
+}
+
+interface Row {
+  value: string;
+  expires_at: string;
+  user_key: string | null;
+}
+
+/**
+ * A session store on PostgreSQL. One statement per operation, each a named (prepared) query;
+ * expired rows are never returned and are deleted by a jittered background prune.
+ *
+ * Table (created on first use unless `createTable: false`; create it yourself with this SQL):
+ * ```sql
+ * CREATE TABLE IF NOT EXISTS "public"."tessera_sessions" (
+ *   key text PRIMARY KEY,        -- derived from the session ID by the core, never the raw ID
+ *   value text NOT NULL,         -- the encoded session, opaque to the store
+ *   expires_at bigint NOT NULL,  -- absolute expiry, milliseconds since the epoch
+ *   user_key text NULL           -- owner, for listByUser / deleteByUser
+ * );
+ * CREATE INDEX IF NOT EXISTS "tessera_sessions_expires_at_idx" ON "public"."tessera_sessions" (expires_at);
+ * CREATE INDEX IF NOT EXISTS "tessera_sessions_user_key_idx" ON "public"."tessera_sessions" (user_key)
+ *   WHERE user_key IS NOT NULL;
+ * ```
+ * `expires_at` is bigint milliseconds rather than `timestamptz` because it is exactly what the
+ * Store contract carries: it round-trips without Date or time-zone conversion, and "now" comes
+ * from the application's (injectable) clock as a parameter, never the database's `now()`, so
+ * every process agrees with the core about when a session ends. For a human view, use
+ * `to_timestamp(expires_at / 1000.0)`. Values must not contain U+0000, which `text` cannot hold.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { PostgresStore } from 'tessera/postgres';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const store = new PostgresStore({ pool, table: 'sessions' });
+ * // ... on shutdown: await store.close(); await pool.end();
+ * ```
+ */
+export class PostgresStore implements Store {
+  readonly #pool: PostgresPool;
+  readonly #sql: PostgresStatements;
+  readonly #createTable: boolean;
+  readonly #timeout: number;
+  readonly #maxValueBytes: number;
+  readonly #clock: Clock;
+  readonly #pruneInterval: number;
+  readonly #qualifiedName: string;
+  #ready: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  /** @throws {TypeError} when an option is invalid, naming the option. */
+  constructor(options: PostgresStoreOptions) {
+    const pool = (options as Partial<PostgresStoreOptions> | undefined)?.pool;
+    if (typeof pool !== 'object' || pool === null || typeof pool.query !== 'function') {
+      throw new TypeError('PostgresStore: `pool` is required: pass a pg Pool, e.g. new pg.Pool({ connectionString })');
+    }
+    const schema = checkIdentifier('schema', options.schema ?? 'public', 63);
+    const table = checkIdentifier('table', options.table ?? 'tessera_sessions', 48);
+    if (options.createTable !== undefined && typeof options.createTable !== 'boolean') {
+      throw new TypeError('PostgresStore: `createTable` must be a boolean');
+    }
+    if (options.clock !== undefined && typeof options.clock !== 'function') {
+      throw new TypeError('PostgresStore: `clock` must be a function returning milliseconds since the epoch');
+    }
+    this.#pool = pool;
+    this.#sql = buildStatements(schema, table);
+    this.#qualifiedName = `"${schema}"."${table}"`;
+    this.#createTable = options.createTable ?? true;
+    this.#timeout = checkNumber('timeout', options.timeout, 5000, 1);
+    this.#maxValueBytes = checkNumber('maxValueBytes', options.maxValueBytes, 1_048_576, 1);
+    this.#pruneInterval = checkNumber('pruneInterval', options.pruneInterval, 300_000, 0);
+    this.#clock = options.clock ?? systemClock;
+    this.#schedulePrune();
+  }
+
+  async get(key: string): Promise<StoreRecord | undefined> {
+    const { rows } = await this.#run<Row>('get', this.#sql.get, [key, this.#clock()]);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const stored = Number(row.expires_at);
+    const record: StoreRecord = { value: row.value, expiresAt: stored >= NEVER ? Number.POSITIVE_INFINITY : stored };
+    if (row.user_key !== null) record.userKey = row.user_key;
+    return record;
+  }
+
+  async set(key: string, record: StoreRecord): Promise<void> {
+    const bytes = Buffer.byteLength(record.value, 'utf8');
+    if (bytes > this.#maxValueBytes) {
+      throw new StoreError('set', `session value of ${bytes} bytes exceeds maxValueBytes (${this.#maxValueBytes})`, {
+        code: 'ERR_STORE_VALUE_TOO_LARGE',
+      });
+    }
+    await this.#run('set', this.#sql.set, () => [key, record.value, toStoredExpiry(record.expiresAt), record.userKey ?? null]);
+  }
+
+  async touch(key: string, record: StoreRecord): Promise<void> {
+    await this.#run('touch', this.#sql.touch, () => [key, toStoredExpiry(record.expiresAt), this.#clock()]);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#run('delete', this.#sql.delete, [key]);
+  }
+
+  async listByUser(userKey: string): Promise<string[]> {
+    const { rows } = await this.#run<{ key: string }>('listByUser', this.#sql.listByUser, [userKey, this.#clock()]);
+    return rows.map((row) => row.key);
+  }
+
+  async deleteByUser(userKey: string): Promise<number> {
+    const { rowCount } = await this.#run('deleteByUser', this.#sql.deleteByUser, [userKey]);
+    return rowCount ?? 0;
+  }
+
+  async prune(): Promise<number> {
+    const { rowCount } = await this.#run('prune', this.#sql.prune, [this.#clock()]);
+    return rowCount ?? 0;
+  }
+
+  /** Stops the background prune. Leaves the pool open: the application owns it. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Runs one named statement under the store's deadline. `values` may be a function so that bad
+   * input (a NaN expiry) is reported as a `StoreError` of the right operation, like any failure.
+   */
+  #run<R extends object = object>(
+    operation: StoreOperation,
+    statement: NamedStatement,
+    values: unknown[] | (() => unknown[]),
+  ): Promise<{ rows: R[]; rowCount: number | null }> {
+    return withTimeout(operation, this.#timeout, async () => {
+      const params = typeof values === 'function' ? values() : values;
+      await this.#ensureTable();
+      try {
+        return await this.#pool.query<R & Record<string, unknown>>({ ...statement, values: params });
+      } catch (error) {
+        throw this.#explain(operation, error);
+      }
+    });
+  }
+
+  /** Creates the table once per store; concurrent first calls share one attempt, a failure is retried next call. */
+  #ensureTable(): Promise<void> {
+    if (!this.#createTable) return Promise.resolve();
+    this.#ready ??= this.#pool.query(this.#sql.createTable).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  /** Turns "relation does not exist" into an error that says what to do about it. */
+  #explain(operation: StoreOperation, error: unknown): StoreError {
+    if ((error as { code?: unknown } | null)?.code === '42P01') {
+      return new StoreError(
+        operation,
+        `session table ${this.#qualifiedName} does not exist: create it (see the PostgresStore docs) ` +
+          'or leave the createTable option at true',
+        { cause: error },
+      );
+    }
+    return toStoreError(operation, error);
+  }
+
+  /** Prunes in the background at a jittered interval, so a fleet of processes spreads its deletes. */
+  #schedulePrune(): void {
+    if (this.#pruneInterval === 0 || this.#closed) return;
+    const delay = this.#pruneInterval * (1 - JITTER + 2 * JITTER * Math.random());
+    this.#timer = setTimeout(() => {
+      // A failed prune is only late housekeeping (get never returns expired rows): retry next tick.
+      this.prune().then(
+        () => this.#schedulePrune(),
+        () => this.#schedulePrune(),
+      );
+    }, delay);
+    this.#timer.unref();
+  }
+}
