@@ -17,3 +17,14 @@ execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' 
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.cjs.json'], { stdio: 'inherit' });
 // Mark the CommonJS tree so Node loads its .js files with require().
 writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
+
+// `require('tessera/express-session')` must return the middleware factory itself, as
+// `require('express-session')` does, with Store, MemoryStore, Cookie and Session on it.
+import { readFileSync } from 'node:fs';
+const dropIn = 'dist/cjs/adapters/express-session/index.js';
+if (existsSync(dropIn)) {
+  const code = readFileSync(dropIn, 'utf8');
+  if (!code.includes('module.exports = Object.assign(exports.default')) {
+    writeFileSync(dropIn, `${code}\nmodule.exports = Object.assign(exports.default, exports);\n`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The one step that turns a session into the string a store keeps, and back.
+ *
+ * Format (version 1): canonical JSON in express-session's shape, so a store shared with
+ * express-session (or migrated from it) reads the same records:
+ * `{"cookie":{...},<user data...>,"__tessera":{"v":1,"createdAt":<ms>}}`.
+ * A record without `__tessera` is an express-session record (version 0) and is read as is.
+ * Later versions may add fields to `__tessera` or wrap the JSON (encryption); decoding
+ * dispatches on that, so stored sessions keep working.
+ *
+ * @module
+ */
+import type { StoredCookie } from './session-cookie.js';
+
+/** Top-level keys of a stored record that are not user data. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['cookie', '__tessera']);
+
+/** Metadata kept beside the data. */
+export interface RecordMeta {
+  /** Format version. */
+  v: number;
+  /** When the session was created (ms since the epoch). */
+  createdAt?: number;
+}
+
+/** A decoded record. */
+export interface DecodedRecord {
+  cookie: StoredCookie;
+  data: Record<string, unknown>;
+  /** JSON of `data`, the fingerprint used to tell whether a request changed the session. */
+  dataJson: string;
+  meta: RecordMeta | undefined;
+}
+
+/** JSON of the user data: the fingerprint and the body of the encoded record. */
+export function dataToJson(data: Record<string, unknown>): string {
+  return JSON.stringify(data);
+}
+
+/**
+ * Encodes a session. `dataJson` is `dataToJson(data)`, passed in because the caller has already
+ * computed it to see whether the session changed; building the record around it avoids
+ * serialising the data twice on every save.
+ */
+export function encodeRecord(cookie: StoredCookie, dataJson: string, meta: RecordMeta): string {
+  const body = dataJson.length > 2 ? `,${dataJson.slice(1, -1)}` : '';
+  return `{"cookie":${JSON.stringify(cookie)}${body},"__tessera":${JSON.stringify(meta)}}`;
+}
+
+/**
+ * Decodes a stored value. Throws a `SyntaxError`/`TypeError` for a value that is not a session
+ * record (not JSON, or without a `cookie`): that is a store fault, not a missing session.
+ */
+export function decodeRecord(value: string): DecodedRecord {
+  const parsed: unknown = JSON.parse(value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TypeError('stored session is not an object');
+  }
+  const { cookie, __tessera: meta, ...data } = parsed as Record<string, unknown>;
+  if (typeof cookie !== 'object' || cookie === null) throw new TypeError('stored session has no cookie');
+  return {
+    cookie: cookie as StoredCookie,
+    data,
+    dataJson: JSON.stringify(data),
+    meta: typeof meta === 'object' && meta !== null ? (meta as RecordMeta) : undefined,
+  };
+}

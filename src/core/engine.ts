@@ -1,0 +1,364 @@
+/**
+ * The framework-agnostic session engine: load -> session -> commit. Adapters turn their
+ * request into `load` and their response into `commit`; every decision about when to write the
+ * store and when to send a cookie lives here, once.
+ *
+ * `SessionManager` (the native API) and the express-session drop-in both run on this engine,
+ * with different defaults.
+ *
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { parse as parseCookieHeader } from 'cookie';
+import type { Clock } from './clock.js';
+import { dataToJson, decodeRecord, encodeRecord } from './codec.js';
+import { StoreError, TesseraError } from './errors.js';
+import { SessionCookie, type CookieOptions } from './session-cookie.js';
+import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionHooks } from './session.js';
+import { unsignId, signId, type Secret } from './signature.js';
+import type { Store, StoreRecord } from './store.js';
+import { withTimeout } from './with-timeout.js';
+import type { StoreOperation } from './errors.js';
+
+/** Everything the engine needs, fully resolved (no defaults applied here). */
+export interface EngineConfig {
+  store: Store;
+  /** Signing secrets (first signs, all verify); `undefined` when each request supplies them. */
+  secrets: readonly Secret[] | undefined;
+  genid: (request: unknown) => string;
+  cookie: CookieOptions;
+  saveUninitialized: boolean;
+  resave: boolean;
+  rolling: boolean;
+  /** Server-side idle timeout (ms): the store expiry is now + this. Unset: the cookie's expiry. */
+  idleTimeout: number | undefined;
+  /** Store expiry (ms from now) for a browser-session cookie when there is no idle timeout. */
+  fallbackTtl: number;
+  /** Skip a touch while the stored expiry is less than this much behind (ms); 0 always touches. */
+  touchAfter: number;
+  /** Deadline for each store call (ms); 0 leaves it to the store. */
+  storeTimeout: number;
+  /** Longest signed cookie value accepted; longer means "no session". */
+  maxCookieLength: number;
+  /** On `destroy`, send a cookie that deletes the browser's copy. */
+  clearCookieOnDestroy: boolean;
+  clock: Clock;
+}
+
+/** The request facts the engine needs. */
+export interface RequestContext {
+  /** Whether the request arrived over HTTPS (resolves `secure: 'auto'`). */
+  secure: boolean;
+  /** Cookie options for a session created by this request (express-session's `cookie(req)`). */
+  cookie?: CookieOptions;
+  /** Passed to `genid`. */
+  request?: unknown;
+  /** Adapter hooks, called on regenerate/destroy. */
+  hooks?: SessionHooks;
+}
+
+/** What `commit` decided. */
+export interface CommitResult {
+  /** A `Set-Cookie` header value to send, if any. */
+  setCookie: string | undefined;
+  /** What happened in the store. */
+  stored: 'saved' | 'touched' | 'none';
+}
+
+/** Events the engine emits, with their payloads. */
+export interface SessionEvents {
+  created: [session: Session];
+  saved: [session: Session];
+  touched: [session: Session];
+  regenerated: [session: Session];
+  destroyed: [session: Session];
+  expired: [key: string];
+  storeError: [error: StoreError];
+}
+
+/** The session engine. See the module comment. */
+export class SessionEngine extends EventEmitter<SessionEvents> {
+  /** The resolved configuration. */
+  readonly config: EngineConfig;
+
+  constructor(config: EngineConfig) {
+    super();
+    this.config = config;
+  }
+
+  /** The store. */
+  get store(): Store {
+    return this.config.store;
+  }
+
+  /** The store key of a session ID (today the ID itself; one place to change it). */
+  storeKey(id: string): string {
+    return id;
+  }
+
+  /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
+  readSignedValue(value: string | undefined, secrets: readonly Secret[] | undefined = this.config.secrets): string | undefined {
+    if (value === undefined || value.length === 0 || value.length > this.config.maxCookieLength || !secrets) return undefined;
+    return unsignId(value, secrets);
+  }
+
+  /** The session ID carried by a `Cookie` header under `name`, verified. */
+  readCookieHeader(header: string | undefined, name: string, secrets?: readonly Secret[]): string | undefined {
+    if (!header || header.length > 16 * 1024) return undefined;
+    let value: string | undefined;
+    try {
+      value = parseCookieHeader(header)[name];
+    } catch {
+      return undefined;
+    }
+    return this.readSignedValue(value, secrets);
+  }
+
+  /**
+   * Loads the session for `id` (from a verified cookie), or creates a new one when there is no
+   * ID, no record, or the record has expired. Store failures reject with a `StoreError`.
+   */
+  async load(id: string | undefined, ctx: RequestContext): Promise<Session> {
+    if (id !== undefined) {
+      const key = this.storeKey(id);
+      const record = await this.#call('get', () => this.config.store.get(key));
+      if (record !== undefined) {
+        if (record.expiresAt <= this.config.clock()) {
+          this.emit('expired', key);
+        } else {
+          return this.#fromRecord(id, record, ctx);
+        }
+      }
+    }
+    return this.create(ctx, id);
+  }
+
+  /** A brand-new session (not yet stored). `cookieId` is the ID the request's cookie carried, if any. */
+  create(ctx: RequestContext, cookieId?: string): Session {
+    const id = this.config.genid(ctx.request);
+    const cookie = this.#newCookie(ctx);
+    const now = this.config.clock();
+    const session = new Session(
+      {
+        engine: this,
+        id,
+        cookieId,
+        originalId: id,
+        originalHash: '{}',
+        savedHash: undefined,
+        loadedExpiresAt: undefined,
+        createdAt: now,
+        userKey: undefined,
+        destroyed: false,
+        secure: ctx.secure,
+        request: ctx.request,
+        hooks: ctx.hooks,
+      },
+      cookie,
+    );
+    this.emit('created', session);
+    return session;
+  }
+
+  #newCookie(ctx: RequestContext): SessionCookie {
+    const options = ctx.cookie ?? this.config.cookie;
+    const cookie = new SessionCookie(options, this.config.clock);
+    if (options.secure === 'auto') cookie.secure = ctx.secure;
+    return cookie;
+  }
+
+  #fromRecord(id: string, record: StoreRecord, ctx: RequestContext): Session {
+    let decoded;
+    try {
+      decoded = decodeRecord(record.value);
+    } catch (cause) {
+      throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
+    }
+    const session = new Session(
+      {
+        engine: this,
+        id,
+        cookieId: id,
+        originalId: id,
+        originalHash: decoded.dataJson,
+        // With `resave` off, an unchanged session counts as already saved.
+        savedHash: this.config.resave ? undefined : decoded.dataJson,
+        loadedExpiresAt: record.expiresAt,
+        createdAt: decoded.meta?.createdAt ?? this.config.clock(),
+        userKey: record.userKey,
+        destroyed: false,
+        secure: ctx.secure,
+        request: ctx.request,
+        hooks: ctx.hooks,
+      },
+      new SessionCookie(decoded.cookie, this.config.clock),
+    );
+    assignData(session, decoded.data);
+    return session;
+  }
+
+  /**
+   * Ends the request for a session: writes the store if needed (save, or a throttled touch) and
+   * says which `Set-Cookie` to send. Call it before the response's headers go out.
+   * Rejects with a `StoreError` when the store write fails, and with a `TesseraError`
+   * (`ERR_COOKIE_SERIALIZE`) when the cookie cannot be serialised.
+   */
+  async commit(session: Session, ctx: { secure: boolean; secrets?: readonly Secret[]; cookieName: string }): Promise<CommitResult> {
+    const state = session[kState];
+    if (state.destroyed) {
+      const clear = this.config.clearCookieOnDestroy && state.cookieId !== undefined;
+      return { setCookie: clear ? this.#clearingCookie(session, ctx) : undefined, stored: 'none' };
+    }
+    const now = this.config.clock();
+    session.cookie.resetMaxAge(now);
+    const dataJson = dataToJson(sessionData(session));
+    const isNew = state.cookieId !== state.id;
+    const modified = state.id !== state.originalId || dataJson !== state.originalHash;
+    const alreadySaved = state.id === state.originalId && state.savedHash === dataJson;
+    const shouldSave =
+      isNew && !this.config.saveUninitialized && state.savedHash === undefined ? modified : !alreadySaved;
+
+    let stored: CommitResult['stored'] = 'none';
+    if (shouldSave) {
+      await this.#write(session, dataJson, now);
+      stored = 'saved';
+    } else if (!isNew && (await this.#touch(session, dataJson, now))) {
+      stored = 'touched';
+    }
+
+    const sendCookie = isNew
+      ? this.config.saveUninitialized || modified
+      : this.config.rolling || (session.cookie.expires !== null && modified);
+    if (!sendCookie) return { setCookie: undefined, stored };
+    // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
+    if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
+    return { setCookie: this.#serialize(session, ctx), stored };
+  }
+
+  #serialize(session: Session, ctx: { secure: boolean; secrets?: readonly Secret[]; cookieName: string }): string {
+    const secret = (ctx.secrets ?? this.config.secrets)?.[0];
+    if (secret === undefined) throw new TesseraError('ERR_SECRET_MISSING', 'secret option required for sessions');
+    try {
+      return session.cookie.serialize(ctx.cookieName, signId(session.id, secret), ctx.secure);
+    } catch (cause) {
+      throw new TesseraError('ERR_COOKIE_SERIALIZE', (cause as Error).message, { cause });
+    }
+  }
+
+  #clearingCookie(session: Session, ctx: { secure: boolean; cookieName: string }): string {
+    const cookie = new SessionCookie({ ...session.cookie.data, maxAge: null, expires: new Date(0) }, this.config.clock);
+    cookie.expires = new Date(0);
+    return cookie.serialize(ctx.cookieName, '', ctx.secure);
+  }
+
+  /** The store expiry for a session written or touched at `now`. */
+  #expiresAt(session: Session, now: number): number {
+    if (this.config.idleTimeout !== undefined) return now + this.config.idleTimeout;
+    return session.cookie.expires?.getTime() ?? now + this.config.fallbackTtl;
+  }
+
+  #record(session: Session, dataJson: string, now: number): StoreRecord {
+    const state = session[kState];
+    const value = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
+    const record: StoreRecord = { value, expiresAt: this.#expiresAt(session, now) };
+    if (state.userKey !== undefined) record.userKey = state.userKey;
+    return record;
+  }
+
+  async #write(session: Session, dataJson: string, now: number): Promise<void> {
+    const state = session[kState];
+    const record = this.#record(session, dataJson, now);
+    await this.#call('set', () => this.config.store.set(this.storeKey(state.id), record));
+    state.savedHash = dataJson;
+    state.loadedExpiresAt = record.expiresAt;
+    this.emit('saved', session);
+  }
+
+  /** Touches the store unless the stored expiry is still fresh (the throttle). True if it wrote. */
+  async #touch(session: Session, dataJson: string, now: number): Promise<boolean> {
+    const state = session[kState];
+    const expiresAt = this.#expiresAt(session, now);
+    const loaded = state.loadedExpiresAt;
+    if (this.config.touchAfter > 0 && loaded !== undefined && Number.isFinite(loaded) && expiresAt - loaded < this.config.touchAfter) {
+      return false;
+    }
+    const record = this.#record(session, dataJson, now);
+    await this.#call('touch', () => this.config.store.touch(this.storeKey(state.id), record));
+    state.loadedExpiresAt = record.expiresAt;
+    this.emit('touched', session);
+    return true;
+  }
+
+  /** Writes the session now (explicit `save()`). */
+  async save(session: Session): Promise<void> {
+    const state = session[kState];
+    if (state.destroyed) throw new TesseraError('ERR_SESSION_DESTROYED', 'cannot save a destroyed session');
+    const now = this.config.clock();
+    await this.#write(session, dataToJson(sessionData(session)), now);
+  }
+
+  /** Deletes the session from the store and marks it destroyed. */
+  async destroy(session: Session): Promise<void> {
+    const state = session[kState];
+    state.destroyed = true;
+    state.hooks?.destroyed?.(session);
+    await this.#call('delete', () => this.config.store.delete(this.storeKey(state.id)));
+    this.emit('destroyed', session);
+  }
+
+  /**
+   * Gives the session a new ID: the old record is deleted and the session (emptied unless
+   * `keep`) is saved under the new ID at the end of the request. The ID changes even when the
+   * delete fails (fixation must not survive a store hiccup); the failure is still reported.
+   */
+  async regenerate(session: Session, options: RegenerateOptions = {}): Promise<void> {
+    const state = session[kState];
+    const oldKey = this.storeKey(state.id);
+    let failure: unknown;
+    try {
+      await this.#call('delete', () => this.config.store.delete(oldKey));
+    } catch (error) {
+      failure = error;
+    }
+    state.id = this.config.genid(state.request);
+    state.destroyed = false;
+    state.savedHash = undefined;
+    state.loadedExpiresAt = undefined;
+    if (!options.keep) {
+      assignData(session, {});
+      state.createdAt = this.config.clock();
+      session.cookie = this.#newCookie({ secure: state.secure });
+    }
+    state.hooks?.regenerated?.(session);
+    this.emit('regenerated', session);
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Re-reads the session's data from the store, in place. */
+  async reload(session: Session): Promise<void> {
+    const state = session[kState];
+    const record = await this.#call('get', () => this.config.store.get(this.storeKey(state.id)));
+    if (record === undefined || record.expiresAt <= this.config.clock()) {
+      throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
+    }
+    let decoded;
+    try {
+      decoded = decodeRecord(record.value);
+    } catch (cause) {
+      throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
+    }
+    assignData(session, decoded.data);
+    session.cookie = new SessionCookie(decoded.cookie, this.config.clock);
+    state.loadedExpiresAt = record.expiresAt;
+  }
+
+  async #call<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(operation, this.config.storeTimeout, run);
+    } catch (error) {
+      const storeError = error as StoreError;
+      if (this.listenerCount('storeError') > 0) this.emit('storeError', storeError);
+      throw storeError;
+    }
+  }
+}

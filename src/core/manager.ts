@@ -1,0 +1,161 @@
+/**
+ * `SessionManager`: the native API, secure by default. One manager serves every framework
+ * adapter (`tessera/express`, and later Fastify, Koa, Web and node:http).
+ *
+ * @module
+ */
+import { systemClock, type Clock } from './clock.js';
+import { SessionEngine, type CommitResult } from './engine.js';
+import { generateSessionId } from './id.js';
+import type { CookieOptions } from './session-cookie.js';
+import type { Session, SessionData, SessionHooks } from './session.js';
+import type { Secret } from './signature.js';
+import type { Store } from './store.js';
+import { checkCookieName, checkCookieOptions, checkDuration, checkPrefixRules, checkSecrets } from './validate.js';
+import { MemoryStore } from '../stores/memory/memory-store.js';
+
+/** A session whose data is typed by `T`. */
+export type TypedSession<T extends object = SessionData> = Session & Partial<T>;
+
+/** Options of `SessionManager`. Every bad option throws a `TypeError` naming it. */
+export interface SessionManagerOptions {
+  /** Signing secret(s), each at least 32 characters. With several, the first signs and all verify (rotation). */
+  secret: Secret | readonly Secret[];
+  /** Where sessions live. Default: a bounded in-memory store (one process only; use SqliteStore, RedisStore or PostgresStore beyond). */
+  store?: Store;
+  /**
+   * Cookie name. Default: `__Host-sid` over HTTPS (the prefix pins it to this host and path `/`),
+   * and `sid` over plain HTTP (local development), with a one-time warning.
+   */
+  name?: string;
+  /** Cookie attributes. Defaults: `httpOnly: true`, `sameSite: 'lax'`, `path: '/'`, `secure: 'auto'`, no `maxAge` (browser-session cookie). */
+  cookie?: Omit<CookieOptions, 'expires'>;
+  /** Server-side idle timeout in ms, enforced by the store's expiry (not only the cookie). Default 30 minutes. */
+  idleTimeout?: number;
+  /** An unchanged session is written (touched) at most once per this many ms. Default 60_000; 0 touches every request. */
+  touchAfter?: number;
+  /** Store (and send a cookie for) sessions nothing was written to. Default `false`. */
+  saveUninitialized?: boolean;
+  /** Re-send the cookie on every response, renewing its `maxAge`. Default `false`. */
+  rolling?: boolean;
+  /** Generates session IDs. Default: 256 random bits, base64url. */
+  genid?: () => string;
+  /** Deadline for each store call, in ms. Default 5000. */
+  storeTimeout?: number;
+  /** Time source (ms since the epoch), for tests. */
+  clock?: Clock;
+  /** Where the one-time plain-HTTP warning goes. Default `console.warn`. */
+  warn?: (message: string) => void;
+}
+
+/** What an adapter hands to `loadSession`. */
+export interface LoadInput {
+  /** The request's `Cookie` header. */
+  cookieHeader: string | undefined;
+  /** Whether the request arrived over HTTPS. */
+  secure: boolean;
+  /** The framework's request object (passed to hooks). */
+  request?: unknown;
+  /** Adapter hooks. */
+  hooks?: SessionHooks;
+}
+
+/** A loaded session and the cookie name it travels under. */
+export interface LoadedSession<T extends object> {
+  session: TypedSession<T>;
+  cookieName: string;
+}
+
+/**
+ * Turns a request's cookie into a session, and the session back into a store write and a
+ * `Set-Cookie` header. Framework adapters call `loadSession` then `commitSession`.
+ *
+ * @example
+ * import { SessionManager } from 'tessera';
+ * import { SqliteStore } from 'tessera/sqlite';
+ *
+ * const manager = new SessionManager<{ userId: string }>({
+ *   secret: process.env.SESSION_SECRET!,
+ *   store: new SqliteStore({ path: './data/sessions.db' }),
+ * });
+ * manager.on('storeError', (err) => console.error(err.operation, err.cause));
+ */
+export class SessionManager<T extends object = SessionData> extends SessionEngine {
+  readonly #name: string | undefined;
+  readonly #warn: (message: string) => void;
+  #warned = false;
+
+  constructor(options: SessionManagerOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with at least a secret');
+    const secrets = checkSecrets(options.secret);
+    const cookie: CookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', ...options.cookie };
+    checkCookieOptions(cookie);
+    if (options.name !== undefined) {
+      checkCookieName(options.name);
+      checkPrefixRules(options.name, cookie);
+    }
+    const idleTimeout = options.idleTimeout ?? 30 * 60_000;
+    checkDuration('idleTimeout', idleTimeout, { allowZero: false });
+    const touchAfter = options.touchAfter ?? 60_000;
+    checkDuration('touchAfter', touchAfter);
+    const storeTimeout = options.storeTimeout ?? 5000;
+    checkDuration('storeTimeout', storeTimeout);
+    if (options.genid !== undefined && typeof options.genid !== 'function') throw new TypeError('genid must be a function returning a string');
+    if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
+    if (options.store !== undefined && !isStore(options.store)) {
+      throw new TypeError('store must implement get, set, touch and delete (for an express-session store, wrap it with fromExpressSessionStore from tessera/connect)');
+    }
+    const clock = options.clock ?? systemClock;
+    const genid = options.genid;
+    super({
+      store: options.store ?? new MemoryStore({ clock }),
+      secrets,
+      genid: genid ? () => genid() : generateSessionId,
+      cookie,
+      saveUninitialized: options.saveUninitialized ?? false,
+      resave: false,
+      rolling: options.rolling ?? false,
+      idleTimeout,
+      fallbackTtl: idleTimeout,
+      touchAfter,
+      storeTimeout,
+      maxCookieLength: 4096,
+      clearCookieOnDestroy: true,
+      clock,
+    });
+    this.#name = options.name;
+    this.#warn = options.warn ?? ((m) => console.warn(m));
+  }
+
+  /** The cookie name used for a request (see the `name` option). */
+  cookieName(secure: boolean): string {
+    if (this.#name !== undefined) return this.#name;
+    if (secure) return '__Host-sid';
+    if (!this.#warned) {
+      this.#warned = true;
+      this.#warn('tessera: serving sessions over plain HTTP with the cookie "sid"; over HTTPS the cookie is "__Host-sid" and Secure. Use HTTPS (or set trust proxy behind a TLS proxy) in production.');
+    }
+    return 'sid';
+  }
+
+  /** Reads the request's cookie and loads its session (or starts a new one). */
+  async loadSession(input: LoadInput): Promise<LoadedSession<T>> {
+    const cookieName = this.cookieName(input.secure);
+    const id = this.readCookieHeader(input.cookieHeader, cookieName);
+    const ctx = { secure: input.secure, request: input.request, ...(input.hooks ? { hooks: input.hooks } : {}) };
+    const session = (await this.load(id, ctx)) as TypedSession<T>;
+    return { session, cookieName };
+  }
+
+  /** Writes what the request changed and returns the `Set-Cookie` header to send, if any. */
+  commitSession(session: Session, input: { secure: boolean; cookieName: string }): Promise<CommitResult> {
+    return this.commit(session, input);
+  }
+}
+
+/** True for an object with the four required Store methods. */
+export function isStore(value: unknown): value is Store {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return ['get', 'set', 'touch', 'delete'].every((m) => typeof v[m] === 'function');
+}

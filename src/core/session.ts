@@ -1,0 +1,171 @@
+/**
+ * The session object handed to application code (`req.session`). Its own enumerable properties
+ * are the session's data plus `cookie`; its ID, state and methods are not enumerable, so the
+ * data can be iterated or spread without them, and stored keys named like methods never
+ * replace them.
+ *
+ * @module
+ */
+import type { SessionCookie } from './session-cookie.js';
+import type { SessionEngine } from './engine.js';
+
+/**
+ * The data your app keeps in sessions. Augment it to type `req.session`:
+ * @example
+ * declare module 'tessera' {
+ *   interface SessionData { userId: string; visits: number }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SessionData {}
+
+/** Callback form of the session methods (express-session style). */
+export type SessionCallback = (err?: unknown) => void;
+
+/** Called by the core when a session changes identity, so an adapter can mirror it on the request. */
+export interface SessionHooks {
+  /** After `regenerate`: the session now has a new ID. */
+  regenerated?(session: Session): void;
+  /** After `destroy`. */
+  destroyed?(session: Session): void;
+}
+
+/** Per-request bookkeeping of a session, kept off the enumerable data. */
+export interface SessionState {
+  engine: SessionEngine;
+  id: string;
+  /** The ID the request's cookie carried (whether or not a session was found for it). */
+  cookieId: string | undefined;
+  /** The ID the session had when loaded or created. */
+  originalId: string;
+  /** Data fingerprint when loaded or created. */
+  originalHash: string;
+  /** Data fingerprint as last written to the store in this request (or as loaded when `resave` is off). */
+  savedHash: string | undefined;
+  /** Store expiry as loaded, for the touch throttle. */
+  loadedExpiresAt: number | undefined;
+  createdAt: number;
+  userKey: string | undefined;
+  destroyed: boolean;
+  secure: boolean;
+  /** The adapter's request object, for `genid(req)`. */
+  request: unknown;
+  hooks: SessionHooks | undefined;
+}
+
+/** Symbol under which a session keeps its state. Internal. */
+export const kState: unique symbol = Symbol('tessera.session');
+
+/** Options of `regenerate`. */
+export interface RegenerateOptions {
+  /**
+   * Keep the data under the new ID (default `false`: start empty, as express-session does).
+   * Use it at login to defeat session fixation without losing, say, a shopping cart.
+   */
+  keep?: boolean;
+}
+
+function settle(promise: Promise<void>, callback: SessionCallback | undefined): Promise<void> | undefined {
+  if (!callback) return promise;
+  promise.then(() => callback(), callback);
+  return undefined;
+}
+
+/**
+ * One client's session. Read and write data as properties (`session.userId = 'u1'`);
+ * every method works with a callback (express-session style) or returns a Promise.
+ */
+export class Session {
+  /** The session cookie's attributes and expiry. */
+  declare cookie: SessionCookie;
+  declare [kState]: SessionState;
+
+  /** @internal Created by the core; application code receives sessions, it does not make them. */
+  constructor(state: SessionState, cookie: SessionCookie) {
+    Object.defineProperty(this, kState, { value: state, enumerable: false, writable: false });
+    this.cookie = cookie;
+  }
+
+  /** The session ID (not enumerable). */
+  get id(): string {
+    return this[kState].id;
+  }
+
+  /** True when this session was created by this request rather than loaded. */
+  get isNew(): boolean {
+    const s = this[kState];
+    return s.cookieId !== s.id;
+  }
+
+  /** When the session was first created (ms since the epoch). */
+  get createdAt(): number {
+    return this[kState].createdAt;
+  }
+
+  /** The key of the user this session belongs to, kept with the record for per-user listing. */
+  get userKey(): string | undefined {
+    return this[kState].userKey;
+  }
+
+  set userKey(key: string | undefined) {
+    this[kState].userKey = key;
+  }
+
+  /** Gives the session a new ID (call it at login: session fixation), dropping the old record. */
+  regenerate(options?: RegenerateOptions): Promise<void>;
+  regenerate(callback: SessionCallback): void;
+  regenerate(options: RegenerateOptions, callback: SessionCallback): void;
+  regenerate(a?: RegenerateOptions | SessionCallback, b?: SessionCallback): Promise<void> | undefined {
+    const options = typeof a === 'function' ? {} : (a ?? {});
+    const callback = typeof a === 'function' ? a : b;
+    return settle(this[kState].engine.regenerate(this, options), callback);
+  }
+
+  /** Deletes the session from the store; nothing is saved for it at the end of the request. */
+  destroy(): Promise<void>;
+  destroy(callback: SessionCallback): void;
+  destroy(callback?: SessionCallback): Promise<void> | undefined {
+    return settle(this[kState].engine.destroy(this), callback);
+  }
+
+  /** Re-reads the data from the store; fails with `ERR_SESSION_NOT_FOUND` if it is gone. */
+  reload(): Promise<void>;
+  reload(callback: SessionCallback): void;
+  reload(callback?: SessionCallback): Promise<void> | undefined {
+    return settle(this[kState].engine.reload(this), callback);
+  }
+
+  /** Writes the session to the store now (the end-of-request save is then skipped if nothing changed). */
+  save(): Promise<void>;
+  save(callback: SessionCallback): void;
+  save(callback?: SessionCallback): Promise<void> | undefined {
+    return settle(this[kState].engine.save(this), callback);
+  }
+
+  /** Renews the cookie's expiry from its original `maxAge`. */
+  touch(): this {
+    this.cookie.resetMaxAge();
+    return this;
+  }
+
+  /** Alias of `touch`, as in express-session. */
+  resetMaxAge(): this {
+    return this.touch();
+  }
+}
+
+/** The data of a session, without `cookie` (a shallow copy). */
+export function sessionData(session: Session): Record<string, unknown> {
+  const { cookie: _cookie, ...data } = session as unknown as Record<string, unknown>;
+  return data;
+}
+
+/** Replaces a session's data in place, skipping reserved keys and keys its methods use. */
+export function assignData(session: Session, data: Record<string, unknown>): void {
+  const target = session as unknown as Record<string, unknown>;
+  for (const key of Object.keys(target)) if (key !== 'cookie') delete target[key];
+  for (const key of Object.keys(data)) {
+    if (key === 'cookie' || key === '__tessera' || key in target) continue;
+    target[key] = data[key];
+  }
+}

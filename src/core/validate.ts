@@ -1,0 +1,85 @@
+/**
+ * Option checks for the native API: each bad option is a `TypeError` that names the option
+ * and says how to fix it, thrown at construction rather than on the first request.
+ *
+ * @module
+ */
+import type { Secret } from './signature.js';
+import type { CookieOptions } from './session-cookie.js';
+
+const SAME_SITE = new Set(['lax', 'strict', 'none', 'auto']);
+const PRIORITY = new Set(['low', 'medium', 'high']);
+// RFC 6265 token characters: what a cookie name may contain.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Minimum secret length, in characters (or bytes for a Buffer): 256 bits of a random hex/base64 string. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Checks and normalises the `secret` option to a non-empty list. */
+export function checkSecrets(secret: unknown): Secret[] {
+  if (secret === undefined || secret === null || secret === '') {
+    throw new TypeError('secret is required: pass a random string of at least 32 characters (e.g. `openssl rand -base64 32`), or an array of them to rotate');
+  }
+  const list = Array.isArray(secret) ? secret : [secret];
+  if (list.length === 0) throw new TypeError('secret must not be an empty array');
+  list.forEach((s: unknown, i) => {
+    const where = Array.isArray(secret) ? `secret[${i}]` : 'secret';
+    if (typeof s !== 'string' && !Buffer.isBuffer(s)) throw new TypeError(`${where} must be a string or a Buffer`);
+    if (s.length < MIN_SECRET_LENGTH) {
+      throw new TypeError(`${where} is too short: it must be at least ${MIN_SECRET_LENGTH} characters of random data (got ${s.length})`);
+    }
+  });
+  return list as Secret[];
+}
+
+/** Checks a non-negative finite number of milliseconds. */
+export function checkDuration(name: string, value: unknown, { allowZero = true } = {}): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds (got ${String(value)})`);
+  }
+}
+
+/** Checks a cookie name. */
+export function checkCookieName(name: unknown): void {
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+    throw new TypeError(`name must be a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}`);
+  }
+}
+
+/** Checks the `cookie` option's attributes. */
+export function checkCookieOptions(cookie: CookieOptions): void {
+  if (cookie.maxAge != null) checkDuration('cookie.maxAge', cookie.maxAge);
+  if (cookie.expires != null && !(cookie.expires instanceof Date && !Number.isNaN(cookie.expires.getTime()))) {
+    throw new TypeError('cookie.expires must be a valid Date; prefer cookie.maxAge');
+  }
+  if (cookie.sameSite !== undefined && typeof cookie.sameSite !== 'boolean' && !SAME_SITE.has(String(cookie.sameSite).toLowerCase())) {
+    throw new TypeError(`cookie.sameSite must be 'lax', 'strict', 'none', 'auto' or a boolean (got ${JSON.stringify(cookie.sameSite)})`);
+  }
+  if (cookie.priority !== undefined && !PRIORITY.has(String(cookie.priority).toLowerCase())) {
+    throw new TypeError(`cookie.priority must be 'low', 'medium' or 'high' (got ${JSON.stringify(cookie.priority)})`);
+  }
+  if (cookie.secure !== undefined && typeof cookie.secure !== 'boolean' && cookie.secure !== 'auto') {
+    throw new TypeError(`cookie.secure must be true, false or 'auto' (got ${JSON.stringify(cookie.secure)})`);
+  }
+  if (cookie.path !== undefined && (typeof cookie.path !== 'string' || !cookie.path.startsWith('/'))) {
+    throw new TypeError(`cookie.path must be a string starting with '/' (got ${JSON.stringify(cookie.path)})`);
+  }
+  if (cookie.domain !== undefined && (typeof cookie.domain !== 'string' || cookie.domain === '')) {
+    throw new TypeError('cookie.domain must be a non-empty string');
+  }
+  const sameSiteNone = typeof cookie.sameSite === 'string' && cookie.sameSite.toLowerCase() === 'none';
+  if (sameSiteNone && cookie.secure === false) {
+    throw new TypeError("cookie.sameSite 'none' requires cookie.secure true or 'auto' (browsers reject it otherwise)");
+  }
+}
+
+/** Checks the rules of the `__Host-` and `__Secure-` name prefixes against the cookie options. */
+export function checkPrefixRules(name: string, cookie: CookieOptions): void {
+  if (name.startsWith('__Host-')) {
+    if (cookie.secure === false) throw new TypeError('name: a __Host- cookie must be Secure; cookie.secure cannot be false');
+    if (cookie.domain !== undefined) throw new TypeError('name: a __Host- cookie must not have cookie.domain');
+    if (cookie.path !== undefined && cookie.path !== '/') throw new TypeError("name: a __Host- cookie must have cookie.path '/'");
+  } else if (name.startsWith('__Secure-') && cookie.secure === false) {
+    throw new TypeError('name: a __Secure- cookie must be Secure; cookie.secure cannot be false');
+  }
+}

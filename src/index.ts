@@ -1,0 +1,27 @@
+/**
+ * Tessera: server-side web sessions for Node.js.
+ *
+ * The core is framework-agnostic: `SessionManager` turns a request's cookie into a `Session`
+ * and the session back into a store write and a `Set-Cookie` header. Adapters live at
+ * `tessera/express` (native) and `tessera/express-session` (drop-in); stores at
+ * `tessera/memory`, `tessera/sqlite`, `tessera/redis`, `tessera/postgres`, `tessera/connect`.
+ * Importing `tessera` loads no framework and no database driver.
+ *
+ * @module
+ */
+export { SessionManager, isStore } from './core/manager.js';
+export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
+export { SessionEngine } from './core/engine.js';
+export type { EngineConfig, RequestContext, CommitResult, SessionEvents } from './core/engine.js';
+export { Session } from './core/session.js';
+export type { SessionData, SessionCallback, SessionHooks, RegenerateOptions } from './core/session.js';
+export { SessionCookie } from './core/session-cookie.js';
+export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './core/session-cookie.js';
+export type { Store, StoreRecord } from './core/store.js';
+export { TesseraError, StoreError, isTesseraError } from './core/errors.js';
+export type { TesseraErrorCode, StoreOperation } from './core/errors.js';
+export { signId, unsignId } from './core/signature.js';
+export type { Secret } from './core/signature.js';
+export { generateSessionId } from './core/id.js';
+export type { Clock } from './core/clock.js';
+export { systemClock } from './core/clock.js';
