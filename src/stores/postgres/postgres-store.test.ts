@@ -3,10 +3,30 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { isTesseraError } from '../../core/errors.js';
+import { storeConformance } from '../../testing/index.js';
 import { postgresAvailable, postgresUrl, skipUnless, uniqueName } from '../../../test/helpers/services.js';
 import { PostgresStore, type PostgresStoreOptions } from './index.js';
 
 const available = await postgresAvailable();
+
+// The conformance suite gets its own schema, created on first use and dropped after the file.
+const conformance: { pool?: pg.Pool; ready?: Promise<void> } = {};
+const conformanceSchema = uniqueName();
+after(async () => {
+  if (conformance.pool === undefined) return;
+  await conformance.pool.query(`DROP SCHEMA IF EXISTS "${conformanceSchema}" CASCADE`);
+  await conformance.pool.end();
+});
+storeConformance(
+  'PostgresStore',
+  async () => {
+    conformance.pool ??= new pg.Pool({ connectionString: postgresUrl, max: 4 });
+    conformance.ready ??= conformance.pool.query(`CREATE SCHEMA IF NOT EXISTS "${conformanceSchema}"`).then(() => undefined);
+    await conformance.ready;
+    return new PostgresStore({ pool: conformance.pool, schema: conformanceSchema });
+  },
+  { skip: skipUnless(available, 'PostgreSQL').skip ?? false, maxValueBytes: 1024 * 1024 },
+);
 
 describe('PostgresStore options', () => {
   const pool = { query: () => Promise.reject(new Error('not used')) } as unknown as pg.Pool;
