@@ -11,7 +11,7 @@ import type { CookieOptions } from './session-cookie.js';
 import type { Session, SessionData, SessionHooks } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
-import { checkCookieName, checkCookieOptions, checkDuration, checkPrefixRules, checkSecrets } from './validate.js';
+import { checkBoolean, checkCookieName, checkCookieOptions, checkDuration, checkPrefixRules, checkSecrets } from './validate.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
 /** A session whose data is typed by `T`. */
@@ -88,6 +88,9 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
   constructor(options: SessionManagerOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with at least a secret');
     const secrets = checkSecrets(options.secret);
+    if (options.cookie !== undefined && (typeof options.cookie !== 'object' || options.cookie === null)) {
+      throw new TypeError('cookie must be an object of cookie attributes, e.g. { maxAge: 86_400_000 }');
+    }
     const cookie: CookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', ...options.cookie };
     checkCookieOptions(cookie);
     if (options.name !== undefined) {
@@ -100,6 +103,9 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     checkDuration('touchAfter', touchAfter);
     const storeTimeout = options.storeTimeout ?? 5000;
     checkDuration('storeTimeout', storeTimeout);
+    checkBoolean('saveUninitialized', options.saveUninitialized);
+    checkBoolean('rolling', options.rolling);
+    if (options.warn !== undefined && typeof options.warn !== 'function') throw new TypeError('warn must be a function taking a message');
     if (options.genid !== undefined && typeof options.genid !== 'function') throw new TypeError('genid must be a function returning a string');
     if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
     if (options.store !== undefined && !isStore(options.store)) {

@@ -39,6 +39,13 @@ export function checkDuration(name: string, value: unknown, { allowZero = true }
   }
 }
 
+/** Checks an optional boolean option (a string `'false'` from the environment would be truthy). */
+export function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`${name} must be true or false (got ${JSON.stringify(value)})`);
+  }
+}
+
 /** Checks a cookie name. */
 export function checkCookieName(name: unknown): void {
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
@@ -48,6 +55,8 @@ export function checkCookieName(name: unknown): void {
 
 /** Checks the `cookie` option's attributes. */
 export function checkCookieOptions(cookie: CookieOptions): void {
+  checkBoolean('cookie.httpOnly', cookie.httpOnly);
+  checkBoolean('cookie.partitioned', cookie.partitioned);
   if (cookie.maxAge != null) checkDuration('cookie.maxAge', cookie.maxAge);
   if (cookie.expires != null && !(cookie.expires instanceof Date && !Number.isNaN(cookie.expires.getTime()))) {
     throw new TypeError('cookie.expires must be a valid Date; prefer cookie.maxAge');
