@@ -1,0 +1,264 @@
+/**
+ * `MemoryStore`: a bounded, least-recently-used session store in this process's memory, for
+ * development, tests and single-process apps. It is Tessera's default store.
+ *
+ * @module
+ */
+import { systemClock, type Clock } from '../../core/clock.js';
+import { StoreError } from '../../core/errors.js';
+import type { Store, StoreRecord } from '../../core/store.js';
+import { RecencyMap, type RecencyEntry } from './recency-map.js';
+
+/** Options of `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /**
+   * The most sessions kept; setting one more evicts the least recently used (read, set or
+   * touched). It bounds memory, so a flood of new sessions cannot exhaust the process.
+   * Default `10_000`.
+   */
+  maxSessions?: number;
+  /**
+   * How often, in ms, expired records are swept out in the background. `0` disables the sweep
+   * (expired records are still never returned, and `prune()` removes them). The timer never keeps
+   * the process alive. Default `60_000`.
+   */
+  sweepInterval?: number;
+  /**
+   * Largest value accepted, in UTF-8 bytes; a larger one is refused with a `StoreError`
+   * (`ERR_STORE_VALUE_TOO_LARGE`). With `maxSessions` it bounds the memory the store can hold.
+   * Default `1_114_112` (1 MiB + 64 KiB).
+   */
+  maxValueBytes?: number;
+  /** The time source expiry is checked against. Default: the system clock. */
+  clock?: Clock;
+}
+
+const DEFAULT_MAX_SESSIONS = 10_000;
+const DEFAULT_SWEEP_INTERVAL = 60_000;
+const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 + 64 * 1024;
+/** setInterval's largest delay; a larger one silently becomes 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+// Shared settled promises: the hot path allocates no promise for "nothing to return".
+const NONE: Promise<undefined> = Promise.resolve(undefined);
+const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * A bounded in-memory store. Records are kept in recency order (`RecencyMap`: a read moves
+ * the record to the newest end), so eviction drops the oldest: O(1) per operation. Expiry is checked on every
+ * read against `clock`, and a background sweep (unref'd) drops expired records. A `userKey -> keys`
+ * index serves `listByUser`/`deleteByUser` and is updated on every overwrite, delete, eviction and
+ * expiry. Methods return already-settled promises: no timer, no I/O, so no `timeout` option.
+ * `set` stores a copy of the record; `get` returns the store's own copy (not a fresh one, to keep
+ * the hot path allocation-free), so treat it as read-only.
+ *
+ * Sessions live only as long as the process and are not shared between processes: use
+ * `SqliteStore`, `RedisStore` or `PostgresStore` beyond one process.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore } from 'tessera/memory';
+ *
+ * const store = new MemoryStore({ maxSessions: 50_000, sweepInterval: 30_000 });
+ * await store.set('k1', { value: 'v', expiresAt: Date.now() + 3_600_000, userKey: 'user-42' });
+ * await store.listByUser('user-42'); // ['k1']
+ * await store.close(); // stops the sweep timer
+ * ```
+ */
+export class MemoryStore implements Store {
+  readonly #records = new RecencyMap<StoreRecord>();
+  readonly #byUser = new Map<string, Set<string>>();
+  readonly #clock: Clock;
+  readonly #maxSessions: number;
+  readonly #maxValueBytes: number;
+  /** Values up to this many UTF-16 units are within `maxValueBytes` (a unit is at most 3 bytes). */
+  readonly #surelySmall: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @throws TypeError when an option is invalid, naming it. */
+  constructor(options: MemoryStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('MemoryStore: options must be an object');
+    const { maxSessions = DEFAULT_MAX_SESSIONS, sweepInterval = DEFAULT_SWEEP_INTERVAL } = options;
+    const { maxValueBytes = DEFAULT_MAX_VALUE_BYTES, clock = systemClock } = options;
+    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
+      throw new TypeError(`MemoryStore: option maxSessions must be a positive integer, got ${String(maxSessions)}`);
+    }
+    if (typeof sweepInterval !== 'number' || !(sweepInterval >= 0 && sweepInterval <= MAX_TIMER_MS)) {
+      throw new TypeError(`MemoryStore: option sweepInterval must be a number of ms from 0 (off) to ${MAX_TIMER_MS}, got ${String(sweepInterval)}`);
+    }
+    if (!Number.isSafeInteger(maxValueBytes) || maxValueBytes < 1) {
+      throw new TypeError(`MemoryStore: option maxValueBytes must be a positive integer, got ${String(maxValueBytes)}`);
+    }
+    if (typeof clock !== 'function') throw new TypeError('MemoryStore: option clock must be a function returning ms since the epoch');
+    this.#clock = clock;
+    this.#maxSessions = maxSessions;
+    this.#maxValueBytes = maxValueBytes;
+    this.#surelySmall = Math.floor(maxValueBytes / 3);
+    if (sweepInterval > 0) {
+      // The timer holds only a weak reference, so a store dropped without close() can still be
+      // garbage collected (its timer then stops itself); unref() keeps it from holding the process.
+      const self = new WeakRef(this);
+      const timer = setInterval(() => {
+        const store = self.deref();
+        if (store === undefined) clearInterval(timer);
+        else store.#sweep();
+      }, sweepInterval);
+      timer.unref();
+      this.#timer = timer;
+    }
+  }
+
+  /** How many records the store holds, including expired ones not swept yet. */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** Reads a record; an expired one is removed and reported missing. Counts as a use for eviction. */
+  get(key: string): Promise<StoreRecord | undefined> {
+    const entry = this.#records.find(key);
+    if (entry === undefined) return NONE;
+    if (entry.value.expiresAt <= this.#clock()) {
+      this.#remove(entry);
+      return NONE;
+    }
+    this.#records.use(entry);
+    return Promise.resolve(entry.value);
+  }
+
+  /** Creates or replaces a record, evicting the least recently used one beyond `maxSessions`. */
+  set(key: string, record: StoreRecord): Promise<void> {
+    const { value, expiresAt, userKey } = record;
+    // Only long values pay for counting bytes.
+    if (value.length > this.#surelySmall && Buffer.byteLength(value) > this.#maxValueBytes) {
+      return Promise.reject(
+        new StoreError('set', `session value is larger than maxValueBytes (${this.#maxValueBytes} bytes)`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }),
+      );
+    }
+    // A copy, so the caller may reuse its object. Not frozen: Object.freeze cost a third of set's time.
+    const copy = userKey === undefined ? { value, expiresAt } : { value, expiresAt, userKey };
+    const entry = this.#records.find(key);
+    if (entry === undefined) {
+      this.#records.add(key, copy);
+      if (userKey !== undefined) this.#index(key, userKey);
+      if (this.#records.size > this.#maxSessions) this.#remove(this.#records.oldest()!);
+    } else {
+      if (entry.value.userKey !== userKey) {
+        this.#unindex(key, entry.value.userKey);
+        if (userKey !== undefined) this.#index(key, userKey);
+      }
+      entry.value = copy;
+      this.#records.use(entry);
+    }
+    return DONE;
+  }
+
+  /** Sets a new expiry on an unexpired record, keeping its value and user key. */
+  touch(key: string, record: StoreRecord): Promise<void> {
+    const entry = this.#records.find(key);
+    if (entry === undefined) return DONE;
+    if (entry.value.expiresAt <= this.#clock()) {
+      this.#remove(entry);
+      return DONE;
+    }
+    entry.value = { ...entry.value, expiresAt: record.expiresAt };
+    this.#records.use(entry);
+    return DONE;
+  }
+
+  /** Deletes a record; resolves whether or not it existed. */
+  delete(key: string): Promise<void> {
+    const entry = this.#records.find(key);
+    if (entry !== undefined) this.#remove(entry);
+    return DONE;
+  }
+
+  /** Keys of the user's unexpired sessions (expired ones found on the way are removed). */
+  listByUser(userKey: string): Promise<string[]> {
+    const keys: string[] = [];
+    const set = this.#byUser.get(userKey);
+    if (set === undefined) return Promise.resolve(keys);
+    const now = this.#clock();
+    for (const key of set) {
+      const entry = this.#records.find(key);
+      if (entry === undefined) this.#unindex(key, userKey);
+      else if (entry.value.expiresAt <= now) this.#remove(entry);
+      else keys.push(key);
+    }
+    return Promise.resolve(keys);
+  }
+
+  /** Deletes every record of the user; resolves to how many unexpired sessions that ended. */
+  deleteByUser(userKey: string): Promise<number> {
+    const set = this.#byUser.get(userKey);
+    if (set === undefined) return Promise.resolve(0);
+    this.#byUser.delete(userKey);
+    const now = this.#clock();
+    let count = 0;
+    for (const key of set) {
+      const entry = this.#records.find(key);
+      if (entry === undefined) continue;
+      if (entry.value.expiresAt > now) count++;
+      this.#records.remove(entry);
+    }
+    return Promise.resolve(count);
+  }
+
+  /** Deletes expired records now; resolves to how many. */
+  prune(): Promise<number> {
+    return Promise.resolve(this.#sweep());
+  }
+
+  /** Every unexpired record, least recently used first (for express-session's `all`/`length`). */
+  all(): Promise<Array<[string, StoreRecord]>> {
+    const now = this.#clock();
+    const out: Array<[string, StoreRecord]> = [];
+    for (const entry of this.#records) if (entry.value.expiresAt > now) out.push([entry.key, entry.value]);
+    return Promise.resolve(out);
+  }
+
+  /** Deletes every record. */
+  clear(): Promise<void> {
+    this.#records.clear();
+    this.#byUser.clear();
+    return DONE;
+  }
+
+  /** Stops the sweep timer. The records stay readable; the store needs no other cleanup. */
+  close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    return DONE;
+  }
+
+  #sweep(): number {
+    const now = this.#clock();
+    let count = 0;
+    for (const entry of this.#records) {
+      if (entry.value.expiresAt <= now) {
+        this.#remove(entry);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  #remove(entry: RecencyEntry<StoreRecord>): void {
+    this.#records.remove(entry);
+    this.#unindex(entry.key, entry.value.userKey);
+  }
+
+  #index(key: string, userKey: string): void {
+    const set = this.#byUser.get(userKey);
+    if (set === undefined) this.#byUser.set(userKey, new Set([key]));
+    else set.add(key);
+  }
+
+  #unindex(key: string, userKey: string | undefined): void {
+    if (userKey === undefined) return;
+    const set = this.#byUser.get(userKey);
+    if (set === undefined) return;
+    set.delete(key);
+    // Drop empty sets, or the index would grow with every user ever seen.
+    if (set.size === 0) this.#byUser.delete(userKey);
+  }
+}
