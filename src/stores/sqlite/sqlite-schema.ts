@@ -1,0 +1,79 @@
+/**
+ * The SQL of `SqliteStore`: its table, indexes and the statements it prepares once.
+ *
+ * @module
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+/** A row as `get` reads it. */
+export interface SessionRow {
+  value: string;
+  expiresAt: number;
+  userKey: string | null;
+}
+
+/** The prepared statements of a `SqliteStore`, one per operation. */
+export interface SessionStatements {
+  get: Statement<[key: string, now: number], SessionRow>;
+  upsert: Statement<[key: string, value: string, expiresAt: number, userKey: string | null]>;
+  touch: Statement<[expiresAt: number, key: string, now: number]>;
+  delete: Statement<[key: string]>;
+  listByUser: Statement<[userKey: string, now: number], string>;
+  deleteByUser: Statement<[userKey: string], number>;
+  prune: Statement<[now: number]>;
+}
+
+/** SQLite identifiers we accept for the table: a letter or `_`, then letters, digits, `_`. */
+export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Creates the table and its indexes if missing. `table` must match `TABLE_NAME` (it is quoted as
+ * well, but it is validated first because it is part of the SQL text, not a bound parameter).
+ *
+ * A rowid table rather than `WITHOUT ROWID`: SQLite recommends the latter only for small rows,
+ * and a session value may be up to a megabyte.
+ */
+export function createSchema(db: Database, table: string): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS "${table}" (
+      key TEXT PRIMARY KEY NOT NULL,
+      value TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      user_key TEXT
+    );
+    CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at);
+    CREATE INDEX IF NOT EXISTS "${table}_user_key" ON "${table}" (user_key) WHERE user_key IS NOT NULL;
+  `);
+}
+
+/**
+ * Prepares every statement once. Integers are read as plain numbers even when the user's
+ * database was opened with `defaultSafeIntegers(true)`: expiries are ms timestamps, far below 2^53.
+ */
+export function prepareStatements(db: Database, table: string): SessionStatements {
+  const t = `"${table}"`;
+  return {
+    get: db
+      .prepare<[string, number], SessionRow>(
+        `SELECT value, expires_at AS expiresAt, user_key AS userKey FROM ${t} WHERE key = ? AND expires_at > ?`,
+      )
+      .safeIntegers(false),
+    upsert: db.prepare<[string, string, number, string | null]>(
+      `INSERT INTO ${t} (key, value, expires_at, user_key) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, user_key = excluded.user_key`,
+    ),
+    // One statement that only touches unexpired rows: an expired session is never revived.
+    touch: db.prepare<[number, string, number]>(`UPDATE ${t} SET expires_at = ? WHERE key = ? AND expires_at > ?`),
+    delete: db.prepare<[string]>(`DELETE FROM ${t} WHERE key = ?`),
+    listByUser: db
+      .prepare<[string, number], string>(`SELECT key FROM ${t} WHERE user_key = ? AND expires_at > ?`)
+      .pluck()
+      .safeIntegers(false),
+    // RETURNING lets one statement delete every row and still count only the live sessions.
+    deleteByUser: db
+      .prepare<[string], number>(`DELETE FROM ${t} WHERE user_key = ? RETURNING expires_at`)
+      .pluck()
+      .safeIntegers(false),
+    prune: db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
+  };
+}
