@@ -180,9 +180,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         id,
         cookieId: id,
         originalId: id,
-        originalHash: decoded.dataJson,
+        originalHash: fingerprint(decoded.dataJson, record.userKey),
         // With `resave` off, an unchanged session counts as already saved.
-        savedHash: this.config.resave ? undefined : decoded.dataJson,
+        savedHash: this.config.resave ? undefined : fingerprint(decoded.dataJson, record.userKey),
         loadedExpiresAt: record.expiresAt,
         createdAt: decoded.meta?.createdAt ?? this.config.clock(),
         userKey: record.userKey,
@@ -213,8 +213,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     session.cookie.resetMaxAge(now);
     const dataJson = dataToJson(sessionData(session));
     const isNew = state.cookieId !== state.id;
-    const modified = state.id !== state.originalId || dataJson !== state.originalHash;
-    const alreadySaved = state.id === state.originalId && state.savedHash === dataJson;
+    const hash = fingerprint(dataJson, state.userKey);
+    const modified = state.id !== state.originalId || hash !== state.originalHash;
+    const alreadySaved = state.id === state.originalId && state.savedHash === hash;
     const shouldSave =
       isNew && !this.config.saveUninitialized && state.savedHash === undefined ? modified : !alreadySaved;
 
@@ -269,7 +270,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const state = session[kState];
     const record = this.#record(session, dataJson, now);
     await this.#call('set', () => this.config.store.set(this.storeKey(state.id), record));
-    state.savedHash = dataJson;
+    state.savedHash = fingerprint(dataJson, state.userKey);
     state.loadedExpiresAt = record.expiresAt;
     this.emit('saved', session);
   }
@@ -361,4 +362,13 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       throw storeError;
     }
   }
+}
+
+/**
+ * What tells whether a request changed a session: its data and its user key (setting only
+ * `userKey` must still be stored, or "log out everywhere" would miss the session). JSON never
+ * contains a raw newline, so the two parts cannot run together.
+ */
+function fingerprint(dataJson: string, userKey: string | undefined): string {
+  return userKey === undefined ? dataJson : `${dataJson}\n${userKey}`;
 }
