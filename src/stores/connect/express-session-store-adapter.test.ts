@@ -36,6 +36,7 @@ describe('fromExpressSessionStore', () => {
     assert.throws(() => fromExpressSessionStore(memoryStore(), { timeout: 0 }), /`timeout`/);
     assert.throws(() => fromExpressSessionStore(memoryStore(), { expiry: 'never' as 'store' }), /`expiry`/);
     assert.throws(() => fromExpressSessionStore(memoryStore(), { maxValueBytes: -1 }), /`maxValueBytes`/);
+    assert.throws(() => fromExpressSessionStore(memoryStore(), { checkBeforeTouch: 1 as unknown as boolean }), /`checkBeforeTouch`/);
   });
 
   it('stores a session in express-session shape as that very session, readable by express-session', async () => {

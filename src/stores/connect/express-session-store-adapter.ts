@@ -42,6 +42,12 @@ export interface ExpressSessionStoreAdapterOptions {
    *   as express-session's MemoryStore.
    */
   expiry?: ExpiryReport;
+  /**
+   * Read the session before touching it, and touch only when the store still returns it. Costs a
+   * round trip; set it for stores whose `touch` revives a session that has expired but not yet
+   * been pruned (connect-pg-simple's touch updates the row whatever its expiry). Default `false`.
+   */
+  checkBeforeTouch?: boolean;
   /** Largest value `set` accepts, in UTF-8 bytes. Default: no limit of the adapter's own. */
   maxValueBytes?: number;
   /** Source of "now": the `'cookie'` expiry check and the `originalMaxAge` of wrapped values. Default `Date.now`. */
@@ -64,6 +70,7 @@ function isNotFound(error: unknown): boolean {
  *
  * - `touch` calls the store's `touch`; a store without one is not called, and its TTL is then
  *   extended only by `set` (as under express-session, which also calls `touch` only if present).
+ *   See `checkBeforeTouch` for stores whose `touch` revives expired sessions.
  * - No `listByUser`/`deleteByUser`/`prune`: express-session stores have no user index, and
  *   expire sessions themselves.
  * - `close` does nothing: the wrapped store and its client belong to the application.
@@ -88,6 +95,7 @@ export class ExpressSessionStoreAdapter implements Store {
   readonly #expiry: ExpiryReport;
   readonly #maxValueBytes: number;
   readonly #clock: Clock;
+  readonly #checkBeforeTouch: boolean;
 
   /** @throws {TypeError} when the store lacks get/set/destroy or an option is invalid. */
   constructor(store: ExpressSessionStoreLike, options: ExpressSessionStoreAdapterOptions = {}) {
@@ -97,6 +105,7 @@ export class ExpressSessionStoreAdapter implements Store {
       }
     }
     const { timeout = 5000, expiry = 'store', maxValueBytes = Number.POSITIVE_INFINITY, clock = systemClock } = options;
+    const { checkBeforeTouch = false } = options;
     if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
       throw new TypeError(`fromExpressSessionStore: \`timeout\` must be a positive number of ms, got ${String(timeout)}`);
     }
@@ -107,22 +116,18 @@ export class ExpressSessionStoreAdapter implements Store {
       throw new TypeError(`fromExpressSessionStore: \`maxValueBytes\` must be a positive number, got ${String(maxValueBytes)}`);
     }
     if (typeof clock !== 'function') throw new TypeError('fromExpressSessionStore: `clock` must be a function returning ms since the epoch');
+    if (typeof checkBeforeTouch !== 'boolean') throw new TypeError('fromExpressSessionStore: `checkBeforeTouch` must be a boolean');
     this.target = store;
     this.#timeout = timeout;
     this.#expiry = expiry;
     this.#maxValueBytes = maxValueBytes;
     this.#clock = clock;
+    this.#checkBeforeTouch = checkBeforeTouch;
   }
 
   get(key: string): Promise<StoreRecord | undefined> {
     return withTimeout('get', this.#timeout, async () => {
-      let session: unknown;
-      try {
-        session = await fromCallback((cb) => this.target.get(key, cb));
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
+      const session = await this.#read(key);
       if (session === null || session === undefined) return undefined;
       const parts = fromSessionObject(session);
       if (this.#expiry === 'store') parts.expiresAt = Number.POSITIVE_INFINITY;
@@ -149,6 +154,7 @@ export class ExpressSessionStoreAdapter implements Store {
     const { target } = this;
     if (typeof target.touch !== 'function') return Promise.resolve();
     return withTimeout('touch', this.#timeout, async () => {
+      if (this.#checkBeforeTouch && (await this.#read(key)) == null) return;
       const session: SessionObject = toSessionObject(record, this.#clock());
       await fromCallback((cb: NodeCallback) => target.touch?.(key, session, cb));
     });
@@ -158,6 +164,16 @@ export class ExpressSessionStoreAdapter implements Store {
     return withTimeout('delete', this.#timeout, async () => {
       await fromCallback((cb: NodeCallback) => this.target.destroy(key, cb));
     });
+  }
+
+  /** The session object the store holds for `key`; `undefined`/`null` when it has none. */
+  async #read(key: string): Promise<unknown> {
+    try {
+      return await fromCallback((cb) => this.target.get(key, cb));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Resolves; the wrapped store and its connection stay open (the application owns them). */
