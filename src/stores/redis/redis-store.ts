@@ -1,0 +1,245 @@
+/**
+ * `RedisStore`: Tessera sessions in Redis or Valkey, standalone or Cluster, through the
+ * node-redis or ioredis client the application owns.
+ *
+ * @module
+ */
+import { StoreError, type StoreOperation } from '../../core/errors.js';
+import type { Store, StoreRecord } from '../../core/store.js';
+import { withTimeout } from '../../core/with-timeout.js';
+import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
+import { decodePayload, encodePayload, header } from './record-format.js';
+import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, runScript } from './scripts.js';
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * The client to use. Required. A node-redis (v5+) client or cluster (`createClient`,
+   * `createCluster`) or an ioredis (v5+) `Redis` or `Cluster`, connected (or connecting) by the
+   * application. The store never connects, duplicates or closes it.
+   */
+  client: RedisClientLike;
+  /** Prefix of every key the store writes. Default `'tessera:'`. */
+  prefix?: string;
+  /** Deadline of each store call in milliseconds. Default `5000`. */
+  timeout?: number;
+  /** Largest value accepted by `set`, in UTF-8 bytes. Default `1_114_112` (1 MiB + 64 KiB). */
+  maxValueBytes?: number;
+}
+
+const DEFAULT_PREFIX = 'tessera:';
+const DEFAULT_TIMEOUT = 5000;
+const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 + 64 * 1024;
+
+function checkNumber(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+    throw new TypeError(`RedisStore: \`${option}\` must be a finite number >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The expiry as the integer milliseconds PXAT takes; rounded down, so never later than asked. */
+function toPxat(expiresAt: unknown): number {
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
+    throw new TypeError(`record.expiresAt must be a finite number of milliseconds, got ${String(expiresAt)}`);
+  }
+  return Math.floor(expiresAt);
+}
+
+function checkKey(key: unknown, what = 'key'): asserts key is string {
+  if (typeof key !== 'string') throw new TypeError(`${what} must be a string, got ${typeof key}`);
+}
+
+/**
+ * A session store on Redis (7.0+) or Valkey (7.2+, same protocol), standalone or Redis Cluster,
+ * through a node-redis or ioredis client you pass in and keep owning (`close()` leaves it open).
+ * Expiry is the server's own (`SET ... PXAT`, `PEXPIREAT`): no sweep runs, so `prune` is absent.
+ *
+ * Key layout (`<prefix>` defaults to `tessera:`):
+ * - `<prefix>s:<key>` - a string per session, expiring at `expiresAt` (PXAT): the header
+ *   `t1\n`, or `t1:<encodeURIComponent(userKey)>\n` for a session with a user, then the value
+ *   byte-for-byte.
+ * - `<prefix>u:{<userKey>}` - a sorted set per user: members are session keys (without the
+ *   prefix), scores their `expiresAt`. Members whose score has passed are removed whenever the
+ *   set is written (lazily, `ZREMRANGEBYSCORE`), and the set itself expires with its last member.
+ *   `listByUser` and `deleteByUser` only count a member whose session header still names the
+ *   user, so a deleted or re-assigned session is never listed or deleted by a stale member.
+ *
+ * Every command touches one key, so nothing can fail with CROSSSLOT on a Cluster; the hash tag
+ * `{<userKey>}` keeps anything per user in one slot. `deleteByUser` sends one conditional delete
+ * per session, each to the node owning that session.
+ *
+ * Cost per call (round trips; commands sent together count once):
+ * - `get`: 1 - one `EVALSHA` returning the string and its `PEXPIRETIME` atomically (the first
+ *   call on a node after a restart adds one `EVAL` when the node answers `NOSCRIPT`).
+ * - `set`: 1 - `SET ... PXAT`, plus the index script alongside when the record has a `userKey`.
+ * - `touch`: 1 - `PEXPIREAT`, which does nothing to a missing key; with a `userKey` the index
+ *   script re-scores the member alongside it, so the index never drops a live, touched session.
+ * - `delete`: 1 - `DEL` (the index forgets the key lazily).
+ * - `listByUser` / `deleteByUser`: 2 - `ZRANGE`, then one `GETRANGE` / script per session.
+ *
+ * A dropped connection needs no restart: the client reconnects, and each call in the meantime
+ * fails within `timeout` as a `StoreError` (`ERR_STORE_TIMEOUT`, or the client's own error as
+ * `cause` when it fails fast, e.g. node-redis `disableOfflineQueue` / ioredis
+ * `enableOfflineQueue: false`).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { RedisStore } from 'tessera/redis';
+ *
+ * const client = await createClient({ url: 'redis://127.0.0.1:6379' })
+ *   .on('error', (error) => console.error('redis', error))
+ *   .connect();
+ * const store = new RedisStore({ client, prefix: 'myapp:sess:' });
+ *
+ * // or ioredis, standalone or Cluster:
+ * // const store = new RedisStore({ client: new Cluster([{ host: '127.0.0.1', port: 7000 }]) });
+ * ```
+ */
+export class RedisStore implements Store {
+  readonly #connection: RedisConnection;
+  readonly #prefix: string;
+  readonly #timeout: number;
+  readonly #maxValueBytes: number;
+
+  /** @throws TypeError naming the option when an option is missing or invalid. */
+  constructor(options: RedisStoreOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('RedisStore: options are required, e.g. `new RedisStore({ client })`');
+    }
+    this.#connection = adaptClient(options.client);
+    const prefix: unknown = options.prefix ?? DEFAULT_PREFIX;
+    if (typeof prefix !== 'string') throw new TypeError(`RedisStore: \`prefix\` must be a string, got ${typeof prefix}`);
+    this.#prefix = prefix;
+    this.#timeout = checkNumber('timeout', options.timeout, DEFAULT_TIMEOUT);
+    this.#maxValueBytes = checkNumber('maxValueBytes', options.maxValueBytes, DEFAULT_MAX_VALUE_BYTES);
+  }
+
+  /** Reads a session: one round trip, atomic read of value and expiry. */
+  get(key: string): Promise<StoreRecord | undefined> {
+    return this.#run('get', async () => {
+      checkKey(key);
+      const reply = await runScript(this.#connection.send, GET_WITH_EXPIRY, this.#sessionKey(key), []);
+      if (!Array.isArray(reply)) return undefined;
+      const stored = replyString(reply[0]);
+      const expireTime = replyNumber(reply[1]);
+      // -2: the key vanished; -1: no expiry, which this store never writes, so not ours.
+      if (stored === undefined || !(expireTime >= 0)) return undefined;
+      const payload = decodePayload(stored);
+      if (payload === undefined) return undefined;
+      const record: StoreRecord = { value: payload.value, expiresAt: expireTime };
+      if (payload.userKey !== undefined) record.userKey = payload.userKey;
+      return record;
+    });
+  }
+
+  /** Writes a session (value, expiry and user together) with one `SET ... PXAT`. */
+  set(key: string, record: StoreRecord): Promise<void> {
+    return this.#run('set', async () => {
+      checkKey(key);
+      const { value, userKey } = record;
+      checkKey(value, 'record.value');
+      if (userKey !== undefined) checkKey(userKey, 'record.userKey');
+      this.#checkSize(value);
+      const at = toPxat(record.expiresAt);
+      const sessionKey = this.#sessionKey(key);
+      const send = this.#connection.send;
+      // PXAT must be positive; a record already expired would never be returned anyway.
+      if (at < 1) return void (await send(sessionKey, ['DEL', sessionKey]));
+      const writes = [send(sessionKey, ['SET', sessionKey, encodePayload(value, userKey), 'PXAT', String(at)])];
+      if (userKey !== undefined) writes.push(this.#indexUpdate(userKey, key, at, 'NEW'));
+      await Promise.all(writes);
+    });
+  }
+
+  /** Moves a session's expiry with `PEXPIREAT` (a no-op on a missing key); the value is not sent. */
+  touch(key: string, record: StoreRecord): Promise<void> {
+    return this.#run('touch', async () => {
+      checkKey(key);
+      const at = toPxat(record.expiresAt);
+      const sessionKey = this.#sessionKey(key);
+      const writes = [this.#connection.send(sessionKey, ['PEXPIREAT', sessionKey, String(at)])];
+      if (record.userKey !== undefined) writes.push(this.#indexUpdate(record.userKey, key, at, 'XX'));
+      await Promise.all(writes);
+    });
+  }
+
+  /** Deletes a session; resolves when it is missing. */
+  delete(key: string): Promise<void> {
+    return this.#run('delete', async () => {
+      checkKey(key);
+      const sessionKey = this.#sessionKey(key);
+      await this.#connection.send(sessionKey, ['DEL', sessionKey]);
+    });
+  }
+
+  /** Keys of the user's live sessions: the index's members whose session still names the user. */
+  listByUser(userKey: string): Promise<string[]> {
+    return this.#run('listByUser', async () => {
+      checkKey(userKey, 'userKey');
+      const members = await this.#members(userKey);
+      const expected = header(userKey);
+      const last = String(expected.length - 1);
+      const heads = await Promise.all(
+        members.map((member) => {
+          const sessionKey = this.#sessionKey(member);
+          return this.#connection.send(sessionKey, ['GETRANGE', sessionKey, '0', last]);
+        }),
+      );
+      return members.filter((_, i) => replyString(heads[i]) === expected);
+    });
+  }
+
+  /** Deletes every live session of the user, each only if it still names the user; resolves to the count. */
+  deleteByUser(userKey: string): Promise<number> {
+    return this.#run('deleteByUser', async () => {
+      checkKey(userKey, 'userKey');
+      const members = await this.#members(userKey);
+      const expected = [header(userKey)];
+      const send = this.#connection.send;
+      const deleted = await Promise.all(members.map((member) => runScript(send, DELETE_IF_OWNED, this.#sessionKey(member), expected)));
+      return deleted.reduce<number>((sum, reply) => sum + replyNumber(reply), 0);
+    });
+  }
+
+  /** Resolves: the store opened nothing of its own, and the client is the application's to close. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #sessionKey(key: string): string {
+    return `${this.#prefix}s:${key}`;
+  }
+
+  #indexKey(userKey: string): string {
+    return `${this.#prefix}u:{${userKey}}`;
+  }
+
+  #indexUpdate(userKey: string, key: string, at: number, mode: 'NEW' | 'XX'): Promise<unknown> {
+    return runScript(this.#connection.send, INDEX_UPDATE, this.#indexKey(userKey), [String(at), key, mode]);
+  }
+
+  async #members(userKey: string): Promise<string[]> {
+    const indexKey = this.#indexKey(userKey);
+    const reply = await this.#connection.send(indexKey, ['ZRANGE', indexKey, '0', '-1']);
+    if (!Array.isArray(reply)) return [];
+    return reply.map(replyString).filter((member): member is string => member !== undefined);
+  }
+
+  #checkSize(value: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: skip counting when the length alone settles it.
+    if (value.length * 3 <= this.#maxValueBytes) return;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > this.#maxValueBytes) {
+      throw new StoreError('set', `session value of ${bytes} bytes exceeds maxValueBytes (${this.#maxValueBytes})`, {
+        code: 'ERR_STORE_VALUE_TOO_LARGE',
+      });
+    }
+  }
+
+  #run<T>(operation: StoreOperation, fn: () => Promise<T>): Promise<T> {
+    return withTimeout(operation, this.#timeout, fn);
+  }
+}

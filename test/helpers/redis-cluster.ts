@@ -1,0 +1,69 @@
+/**
+ * The test Redis Cluster on 127.0.0.1:7000-7002. CI starts it with `scripts/redis-cluster.sh`;
+ * on a developer machine the first test file that needs it starts it through the same script
+ * (when redis-server is installed), so `npm test` alone works. It is left running afterwards
+ * for the next run: `bash scripts/redis-cluster.sh stop` removes it.
+ *
+ * @module
+ */
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The cluster's nodes, all masters (no replicas). */
+export const clusterNodes: ReadonlyArray<{ host: string; port: number }> = [7000, 7001, 7002].map((port) => ({
+  host: '127.0.0.1',
+  port,
+}));
+
+const script = fileURLToPath(new URL('../../scripts/redis-cluster.sh', import.meta.url));
+
+/** Sends one inline command to a node and resolves to its raw reply, or `''` on any failure. */
+export function rawCommand(port: number, command: string, timeoutMs = 1000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (): void => {
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.setTimeout(timeoutMs, done);
+    socket.once('error', done);
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('utf8');
+      // A bulk reply is complete once its announced length has arrived; other replies are one line.
+      const bulk = /^\$(-?\d+)\r\n/.exec(reply);
+      if (bulk === null ? reply.endsWith('\r\n') : reply.length >= bulk[0].length + Number(bulk[1]) + 2) done();
+    });
+  });
+}
+
+async function clusterOk(): Promise<boolean> {
+  const infos = await Promise.all(clusterNodes.map(({ port }) => rawCommand(port, 'CLUSTER INFO')));
+  return infos.every((info) => info.includes('cluster_state:ok'));
+}
+
+function runScript(command: 'start'): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('bash', [script, command], { timeout: 120_000 }, (error, _stdout, stderr) => {
+      if (error !== null) process.stderr.write(`redis-cluster.sh ${command} failed: ${stderr}\n`);
+      resolve(error === null);
+    });
+  });
+}
+
+let pending: Promise<boolean> | undefined;
+
+/**
+ * True when the cluster answers with `cluster_state:ok`, starting it first (via
+ * `scripts/redis-cluster.sh start`) if it does not. Pair with `skipUnless` from `services.ts`.
+ */
+export function redisClusterAvailable(): Promise<boolean> {
+  pending ??= (async () => {
+    if (await clusterOk()) return true;
+    if (!(await runScript('start'))) return false;
+    return clusterOk();
+  })();
+  return pending;
+}
