@@ -1,0 +1,81 @@
+// A forged, malformed or oversized cookie means "no session": a fresh one, a 200, never a 500,
+// and never a session under an ID the client chose.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { session } from './index.js';
+import { SessionManager } from '../../core/manager.js';
+import { signId } from '../../core/signature.js';
+import { expressVersions, listen, type Listening } from '../../../test/helpers/express-apps.js';
+import { HttpClient } from '../../../test/helpers/http-client.js';
+import { TEST_SECRET } from '../../../test/helpers/session-client.js';
+
+const GOOD_ID = 'Jx1pW0v3fQ8sY2nK4rT6uV9zA1bC3dE5fG7hI9jK0lM';
+
+for (const { name, express } of expressVersions) {
+  describe(`tessera/express malformed cookies (${name})`, () => {
+    const manager = new SessionManager({ secret: TEST_SECRET, warn: () => {} });
+    let server: Listening;
+
+    before(async () => {
+      const app = express();
+      app.use(session(manager));
+      app.get('/me', (req, res) => {
+        res.json({ isNew: req.session.isNew, id: req.sessionID, user: req.session.expressUser ?? null });
+      });
+      app.get('/login', (req, res) => {
+        req.session.expressUser = 'alice';
+        res.json({ id: req.sessionID });
+      });
+      server = await listen(app);
+    });
+    after(() => server.close());
+
+    const signed = encodeURIComponent(signId(GOOD_ID, TEST_SECRET));
+    const cases: Array<[string, string]> = [
+      ['an unsigned ID', `sid=${GOOD_ID}`],
+      ['a forged signature', `sid=${encodeURIComponent(`s:${GOOD_ID}.${'A'.repeat(43)}`)}`],
+      ['a signature made with another secret', `sid=${encodeURIComponent(signId(GOOD_ID, 'x'.repeat(40)))}`],
+      ['only the prefix', 'sid=s%3A'],
+      ['an empty value', 'sid='],
+      ['broken percent-encoding', 'sid=s%3A%E0%A4%A.abc%'],
+      ['a quoted value', 'sid="s:abc.def'],
+      ['control characters', 'sid=s%3Aabc%00%01.def'],
+      ['multi-byte characters', 'sid=s%3A%C3%A9%C3%A9.%F0%9F%8D%AA'],
+      ['an oversized value (5000 characters)', `sid=s%3A${'a'.repeat(5000)}.${'b'.repeat(43)}`],
+      ['a header of junk', ';;;=;sid;==;=sid=;'],
+      ['a valid signature for an ID the server never issued', `sid=${signed}`],
+      ['many cookies, none of them ours', Array.from({ length: 200 }, (_, i) => `c${i}=${'v'.repeat(20)}`).join('; ')],
+    ];
+
+    for (const [label, cookie] of cases) {
+      it(`${label}: a fresh session, 200`, async () => {
+        const res = await new HttpClient(server.url).request('/me', { headers: { cookie } });
+        assert.equal(res.status, 200);
+        const body = JSON.parse(res.body) as { isNew: boolean; id: string; user: string | null };
+        assert.equal(body.isNew, true);
+        assert.equal(body.user, null);
+        assert.notEqual(body.id, GOOD_ID, 'the server never adopts an ID the client sent');
+        assert.deepEqual(res.setCookies, [], 'an untouched fresh session sends nothing');
+      });
+    }
+
+    it('a tampered copy of a real cookie gets nothing of its session', async () => {
+      const client = new HttpClient(server.url);
+      await client.request('/login');
+      const real = client.jar.get('sid') ?? '';
+      const tampered = real.slice(0, -2) + (real.endsWith('AA') ? 'BB' : 'AA');
+      const res = await new HttpClient(server.url).request('/me', { headers: { cookie: `sid=${tampered}` } });
+      assert.equal(res.status, 200);
+      assert.equal((JSON.parse(res.body) as { user: string | null }).user, null);
+      const genuine = await client.request('/me');
+      assert.equal((JSON.parse(genuine.body) as { user: string | null }).user, 'alice', 'the real cookie still works');
+    });
+
+    it('a genuine cookie next to junk still works', async () => {
+      const client = new HttpClient(server.url);
+      await client.request('/login');
+      const res = await client.request('/me', { headers: { cookie: `junk=%%%; sid=${client.jar.get('sid') ?? ''}; other="x` } });
+      assert.equal((JSON.parse(res.body) as { user: string | null }).user, 'alice');
+    });
+  });
+}

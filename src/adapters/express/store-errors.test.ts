@@ -1,0 +1,122 @@
+// A store that fails while a response is being committed turns into an error response (500),
+// never a 200 whose session was silently lost; a store that fails on load is a 500 too.
+//
+// FailingStore is a fault-injection double: the real MemoryStore with chosen methods made to
+// reject, because a real server cannot be made to fail on cue.
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import type { NextFunction, Request, Response } from 'express';
+import { session } from './index.js';
+import { SessionManager } from '../../core/manager.js';
+import type { StoreError } from '../../core/errors.js';
+import type { Store, StoreRecord } from '../../core/store.js';
+import { MemoryStore } from '../../stores/memory/memory-store.js';
+import { expressVersions, listen, type Listening } from '../../../test/helpers/express-apps.js';
+import { HttpClient } from '../../../test/helpers/http-client.js';
+import { TEST_SECRET } from '../../../test/helpers/session-client.js';
+
+class FailingStore implements Store {
+  readonly inner = new MemoryStore({ sweepInterval: 0 });
+  readonly failing = new Set<'get' | 'set' | 'touch' | 'delete'>();
+
+  #fail(op: 'get' | 'set' | 'touch' | 'delete'): Promise<never> | undefined {
+    return this.failing.has(op) ? Promise.reject(new Error(`${op}: connection lost`)) : undefined;
+  }
+  get(key: string): Promise<StoreRecord | undefined> {
+    return this.#fail('get') ?? this.inner.get(key);
+  }
+  set(key: string, record: StoreRecord): Promise<void> {
+    return this.#fail('set') ?? this.inner.set(key, record);
+  }
+  touch(key: string, record: StoreRecord): Promise<void> {
+    return this.#fail('touch') ?? this.inner.touch(key, record);
+  }
+  delete(key: string): Promise<void> {
+    return this.#fail('delete') ?? this.inner.delete(key);
+  }
+}
+
+for (const { name, express } of expressVersions) {
+  for (const handler of ['default', 'app'] as const) {
+    describe(`tessera/express store failures, ${handler} error handler (${name})`, () => {
+      const store = new FailingStore();
+      const manager = new SessionManager({ secret: TEST_SECRET, store, warn: () => {} });
+      const seen: StoreError[] = [];
+      let server: Listening;
+
+      before(async () => {
+        const app = express();
+        app.use(session(manager));
+        app.get('/redirect', (req, res) => {
+          req.session.expressViews = 1;
+          res.redirect('/next');
+        });
+        app.get('/json', (req, res) => {
+          req.session.expressViews = 1;
+          res.json({ ok: true });
+        });
+        app.get('/chunks', (req, res) => {
+          req.session.expressViews = 1;
+          res.write('partial ');
+          res.end('body');
+        });
+        app.get('/pipe', (req, res) => {
+          req.session.expressViews = 1;
+          Readable.from(['streamed']).pipe(res);
+        });
+        app.get('/read', (req, res) => {
+          res.json({ views: req.session.expressViews ?? 0 });
+        });
+        if (handler === 'app') {
+          app.use((err: StoreError, _req: Request, res: Response, _next: NextFunction) => {
+            seen.push(err);
+            res.status(503).json({ code: err.code, operation: err.operation });
+          });
+        }
+        server = await listen(app);
+      });
+      after(() => server.close());
+
+      const expected = handler === 'app' ? 503 : 500;
+
+      for (const path of ['/redirect', '/json', '/chunks', '/pipe']) {
+        it(`${path}: a failed store write answers ${expected}, not the app's response, and sets no session cookie`, async () => {
+          store.failing.add('set');
+          try {
+            const res = await new HttpClient(server.url).request(path);
+            assert.equal(res.status, expected);
+            assert.ok(!res.setCookies.some((c) => c.startsWith('sid=')), 'no cookie for an unsaved session');
+            assert.doesNotMatch(res.body, /ok|partial|streamed|Redirecting/);
+            if (handler === 'app') {
+              assert.deepEqual(JSON.parse(res.body), { code: 'ERR_STORE_FAILED', operation: 'set' });
+              assert.match(String((seen.at(-1)?.cause as Error | undefined)?.message), /set: connection lost/);
+            }
+          } finally {
+            store.failing.delete('set');
+          }
+        });
+      }
+
+      it(`a failed store read answers ${expected}`, async () => {
+        const client = new HttpClient(server.url);
+        await client.request('/json');
+        store.failing.add('get');
+        try {
+          const res = await client.request('/read');
+          assert.equal(res.status, expected);
+          if (handler === 'app') assert.deepEqual(JSON.parse(res.body), { code: 'ERR_STORE_FAILED', operation: 'get' });
+        } finally {
+          store.failing.delete('get');
+        }
+        assert.equal((JSON.parse((await client.request('/read')).body) as { views: number }).views, 1, 'fine again once the store is');
+      });
+
+      it('keeps serving after failures', async () => {
+        const res = await new HttpClient(server.url).request('/json');
+        assert.equal(res.status, 200);
+        assert.equal(res.setCookies.length, 1);
+      });
+    });
+  }
+}
