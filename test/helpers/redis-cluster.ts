@@ -7,8 +7,8 @@
  * @module
  */
 import { execFile } from 'node:child_process';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { rawCommand } from './redis-server.js';
 
 /** The cluster's nodes, all masters (no replicas). */
 export const clusterNodes: ReadonlyArray<{ host: string; port: number }> = [7000, 7001, 7002].map((port) => ({
@@ -17,27 +17,6 @@ export const clusterNodes: ReadonlyArray<{ host: string; port: number }> = [7000
 }));
 
 const script = fileURLToPath(new URL('../../scripts/redis-cluster.sh', import.meta.url));
-
-/** Sends one inline command to a node and resolves to its raw reply, or `''` on any failure. */
-export function rawCommand(port: number, command: string, timeoutMs = 1000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let reply = '';
-    const done = (): void => {
-      socket.destroy();
-      resolve(reply);
-    };
-    socket.setTimeout(timeoutMs, done);
-    socket.once('error', done);
-    socket.once('connect', () => socket.write(`${command}\r\n`));
-    socket.on('data', (chunk: Buffer) => {
-      reply += chunk.toString('utf8');
-      // A bulk reply is complete once its announced length has arrived; other replies are one line.
-      const bulk = /^\$(-?\d+)\r\n/.exec(reply);
-      if (bulk === null ? reply.endsWith('\r\n') : reply.length >= bulk[0].length + Number(bulk[1]) + 2) done();
-    });
-  });
-}
 
 async function clusterOk(): Promise<boolean> {
   const infos = await Promise.all(clusterNodes.map(({ port }) => rawCommand(port, 'CLUSTER INFO')));
