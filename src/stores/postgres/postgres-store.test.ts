@@ -6,6 +6,7 @@ import { isTesseraError } from '../../core/errors.js';
 import { storeConformance } from '../../testing/index.js';
 import { postgresAvailable, postgresUrl, skipUnless, uniqueName } from '../../../test/helpers/services.js';
 import { PostgresStore, type PostgresStoreOptions } from './index.js';
+import { jitteredDelay } from './postgres-store.js';
 
 const available = await postgresAvailable();
 
@@ -48,6 +49,26 @@ describe('PostgresStore options', () => {
       });
     });
   }
+});
+
+describe('PostgresStore background prune timer', () => {
+  it('is jittered by +/-20% around the interval', () => {
+    assert.equal(jitteredDelay(300_000, () => 0), 240_000);
+    assert.equal(jitteredDelay(300_000, () => 0.5), 300_000);
+    assert.ok(Math.abs(jitteredDelay(300_000, () => 1) - 360_000) < 1e-6);
+    const seen = new Set(Array.from({ length: 20 }, () => jitteredDelay(300_000)));
+    assert.ok(seen.size > 1, 'successive ticks differ');
+    assert.equal(jitteredDelay(1e12, () => 0.5), 2_147_483_647, 'capped at the largest setTimeout delay');
+  });
+
+  it('never keeps the process alive, and 0 disables it', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const pool = { query: () => Promise.reject(new Error('not used')) } as unknown as pg.Pool;
+    const before = timers();
+    const stores = [new PostgresStore({ pool }), new PostgresStore({ pool, pruneInterval: 0 })];
+    assert.equal(timers(), before, 'no ref\'d timer was added');
+    for (const store of stores) await store.close();
+  });
 });
 
 describe('PostgresStore', skipUnless(available, 'PostgreSQL'), () => {

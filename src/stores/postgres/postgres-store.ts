@@ -36,6 +36,8 @@ export interface PostgresStoreOptions {
 /** Expiries are stored as bigint milliseconds; the largest safe integer stands for "never". */
 const NEVER = Number.MAX_SAFE_INTEGER;
 const JITTER = 0.2;
+/** setTimeout's largest delay; a larger one silently becomes 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function checkNumber(option: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -51,6 +53,14 @@ function toStoredExpiry(expiresAt: number): number {
     throw new TypeError(`record.expiresAt must be a number of milliseconds, got ${String(expiresAt)}`);
   }
   return Math.max(-NEVER, Math.min(NEVER, Math.ceil(expiresAt)));
+}
+
+/**
+ * The delay before the next background prune: `interval` +/-20% at random, so a fleet of
+ * processes started together spreads its deletes instead of pruning in lockstep.
+ */
+export function jitteredDelay(interval: number, random: () => number = Math.random): number {
+  return Math.min(MAX_TIMER_MS, interval * (1 - JITTER + 2 * JITTER * random()));
 }
 
 interface Row {
@@ -225,17 +235,16 @@ export class PostgresStore implements Store {
     return toStoreError(operation, error);
   }
 
-  /** Prunes in the background at a jittered interval, so a fleet of processes spreads its deletes. */
+  /** Prunes in the background at a jittered interval; the timer never keeps the process alive. */
   #schedulePrune(): void {
     if (this.#pruneInterval === 0 || this.#closed) return;
-    const delay = this.#pruneInterval * (1 - JITTER + 2 * JITTER * Math.random());
     this.#timer = setTimeout(() => {
       // A failed prune is only late housekeeping (get never returns expired rows): retry next tick.
       this.prune().then(
         () => this.#schedulePrune(),
         () => this.#schedulePrune(),
       );
-    }, delay);
+    }, jitteredDelay(this.#pruneInterval));
     this.#timer.unref();
   }
 }
