@@ -14,7 +14,7 @@ import type { Clock } from './clock.js';
 import { dataToJson, decodeRecord, encodeRecord } from './codec.js';
 import { StoreError, TesseraError } from './errors.js';
 import { SessionCookie, type CookieOptions } from './session-cookie.js';
-import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionHooks } from './session.js';
+import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionHooks, type SessionState } from './session.js';
 import { unsignId, signId, type Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { withTimeout } from './with-timeout.js';
@@ -43,6 +43,11 @@ export interface EngineConfig {
   /** On `destroy`, send a cookie that deletes the browser's copy. */
   clearCookieOnDestroy: boolean;
   clock: Clock;
+  /**
+   * The class sessions are made of (default `Session`). An adapter may pass a subclass whose
+   * prototype matches its framework's session object (the express-session drop-in does).
+   */
+  sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
 }
 
 /** The request facts the engine needs. */
@@ -138,7 +143,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const id = this.config.genid(ctx.request);
     const cookie = this.#newCookie(ctx);
     const now = this.config.clock();
-    const session = new Session(
+    const session = this.#newSession(
       {
         engine: this,
         id,
@@ -153,11 +158,17 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         secure: ctx.secure,
         request: ctx.request,
         hooks: ctx.hooks,
+        cookieOptions: ctx.cookie,
       },
       cookie,
     );
     this.emit('created', session);
     return session;
+  }
+
+  #newSession(state: SessionState, cookie: SessionCookie): Session {
+    const SessionClass = this.config.sessionClass ?? Session;
+    return new SessionClass(state, cookie);
   }
 
   #newCookie(ctx: RequestContext): SessionCookie {
@@ -174,7 +185,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     } catch (cause) {
       throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
     }
-    const session = new Session(
+    const session = this.#newSession(
       {
         engine: this,
         id,
@@ -190,6 +201,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         secure: ctx.secure,
         request: ctx.request,
         hooks: ctx.hooks,
+        cookieOptions: ctx.cookie,
       },
       new SessionCookie(decoded.cookie, this.config.clock),
     );
@@ -328,7 +340,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     if (!options.keep) {
       assignData(session, {});
       state.createdAt = this.config.clock();
-      session.cookie = this.#newCookie({ secure: state.secure });
+      // The request's own cookie options (express-session's `cookie(req)`), not the static ones.
+      const cookie = state.cookieOptions;
+      session.cookie = this.#newCookie(cookie ? { secure: state.secure, cookie } : { secure: state.secure });
     }
     state.hooks?.regenerated?.(session);
     this.emit('regenerated', session);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SessionCookie } from './session-cookie.js';
+import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { SessionEngine } from './engine.js';
 
 /**
@@ -51,6 +51,8 @@ export interface SessionState {
   /** The adapter's request object, for `genid(req)`. */
   request: unknown;
   hooks: SessionHooks | undefined;
+  /** The cookie options of the request (`RequestContext.cookie`), reused when `regenerate` makes a new cookie. */
+  cookieOptions?: CookieOptions | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
@@ -165,7 +167,20 @@ export function assignData(session: Session, data: Record<string, unknown>): voi
   const target = session as unknown as Record<string, unknown>;
   for (const key of Object.keys(target)) if (key !== 'cookie') delete target[key];
   for (const key of Object.keys(data)) {
-    if (key === 'cookie' || key === '__tessera' || key in target) continue;
+    if (key === 'cookie' || key === '__tessera' || (key in target && isMember(target, key))) continue;
     target[key] = data[key];
   }
+}
+
+/**
+ * True when `key` names a method or accessor on the session's prototype chain (`save`, `id`,
+ * `__proto__`...), which stored data must never replace. A plain writable data property there
+ * is a default a subclass lets data shadow (the express-session drop-in does so for `isNew`).
+ */
+function isMember(target: object, key: string): boolean {
+  for (let proto: object | null = Object.getPrototypeOf(target); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+    if (descriptor !== undefined) return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === 'function' || !descriptor.writable;
+  }
+  return false;
 }

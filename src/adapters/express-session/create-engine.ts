@@ -1,0 +1,49 @@
+/**
+ * Builds the session engine behind the drop-in, with express-session's behaviour expressed as
+ * engine settings.
+ *
+ * @module
+ */
+import type { Request } from 'express';
+import { systemClock } from '../../core/clock.js';
+import { SessionEngine } from '../../core/engine.js';
+import { generateSessionId } from '../../core/id.js';
+import { setFallbackEngineFactory } from './engine-registry.js';
+import { BROWSER_SESSION_TTL } from './memory-store.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { resolveStore, type ResolvedStore } from './resolve-store.js';
+import { Session } from './session.js';
+
+/** Longest signed cookie value read; a longer one is no session (browsers cap cookies at 4 KiB). */
+const MAX_COOKIE_LENGTH = 4096;
+
+/**
+ * An engine with express-session's semantics: no idle timeout (a session lives as long as its
+ * cookie, a browser-session cookie's record for a day), no cookie clearing on destroy, no
+ * deadline of its own on store calls (Tessera's stores and the express-session bridge each
+ * have one), and sessions of the drop-in's `Session` class.
+ */
+export function createEngine(options: ResolvedOptions, store: ResolvedStore): SessionEngine {
+  const { genid } = options;
+  return new SessionEngine({
+    store: store.native,
+    secrets: options.secrets,
+    genid: genid ? (request) => genid(request as Request) : generateSessionId,
+    // A cookie function is called per request; its result reaches the engine with the request.
+    cookie: typeof options.cookie === 'function' ? {} : options.cookie,
+    saveUninitialized: options.saveUninitialized,
+    resave: options.resave,
+    rolling: options.rolling,
+    idleTimeout: undefined,
+    fallbackTtl: BROWSER_SESSION_TTL,
+    touchAfter: store.touchAfter,
+    storeTimeout: 0,
+    maxCookieLength: MAX_COOKIE_LENGTH,
+    clearCookieOnDestroy: false,
+    clock: systemClock,
+    sessionClass: Session,
+  });
+}
+
+// Sessions built from a store no middleware has used (`store.load`, `new Session(req, data)`).
+setFallbackEngineFactory((store) => createEngine(resolveOptions({}), resolveStore(store)));

@@ -1,0 +1,168 @@
+/**
+ * `session.MemoryStore`: express-session's MemoryStore API (callbacks, `all`, `length`,
+ * `clear`, `load`) over Tessera's bounded in-memory store. Unlike express-session's, it cannot
+ * grow without limit (least recently used sessions are evicted beyond `maxSessions`) and it
+ * sweeps expired sessions. Given to the middleware unchanged, the middleware talks to the
+ * native store inside directly.
+ *
+ * @module
+ */
+import { inherits } from 'node:util';
+import { systemClock, type Clock } from '../../core/clock.js';
+import type { StoreRecord } from '../../core/store.js';
+import { MemoryStore as NativeMemoryStore, type MemoryStoreOptions as NativeMemoryStoreOptions } from '../../stores/memory/index.js';
+import { Store, type SessionObject, type StoreCallback } from './store.js';
+
+/** Store lifetime (ms) of a session whose cookie has no expiry (a browser-session cookie): one day. */
+export const BROWSER_SESSION_TTL = 86_400_000;
+
+/** Options of `session.MemoryStore`: those of Tessera's `MemoryStore` (`maxSessions`, `sweepInterval`, `maxValueBytes`, `clock`). */
+export type MemoryStoreOptions = NativeMemoryStoreOptions;
+
+/** An express-session `MemoryStore` (see the module comment). */
+export interface MemoryStore extends Store {
+  /** Reads a session (`undefined` when missing or expired). Without a callback, returns a Promise. */
+  get(sid: string, callback: (err: any, session?: SessionObject | null) => void): void;
+  get(sid: string): Promise<SessionObject | undefined>;
+  /** Creates or replaces a session; it expires with its cookie (a browser-session cookie: after a day). */
+  set(sid: string, session: SessionObject, callback?: (err?: any) => void): void;
+  /** Deletes a session. */
+  destroy(sid: string, callback?: (err?: any) => void): void;
+  /** Moves a session's expiry to its cookie's, keeping its data. */
+  touch(sid: string, session: SessionObject, callback?: (err?: any) => void): void;
+  /** Every unexpired session, keyed by ID. Without a callback, returns a Promise. */
+  all(callback: (err: any, sessions?: Record<string, SessionObject>) => void): void;
+  all(): Promise<Record<string, SessionObject>>;
+  /** How many unexpired sessions there are. Without a callback, returns a Promise. */
+  length(callback: (err: any, length?: number) => void): void;
+  length(): Promise<number>;
+  /** Deletes every session. */
+  clear(callback?: (err?: any) => void): void;
+}
+
+/** The `MemoryStore` constructor: `new`, `class extends`, or `MemoryStore.call(this)`. */
+export interface MemoryStoreConstructor {
+  new (options?: MemoryStoreOptions): MemoryStore;
+  (this: MemoryStore, options?: MemoryStoreOptions): void;
+  readonly prototype: MemoryStore;
+}
+
+const kNative = Symbol('tessera.nativeMemoryStore');
+const kClock = Symbol('tessera.clock');
+
+interface Internals {
+  [kNative]: NativeMemoryStore;
+  [kClock]: Clock;
+}
+
+function MemoryStoreImpl(this: MemoryStore, options?: MemoryStoreOptions): void {
+  Store.call(this);
+  Object.defineProperty(this, kNative, { value: new NativeMemoryStore(options) });
+  Object.defineProperty(this, kClock, { value: options?.clock ?? systemClock });
+}
+inherits(MemoryStoreImpl, Store);
+
+/** Without a callback, the promise itself; with one, its outcome reported on a later tick. */
+function settle<T>(promise: Promise<T>, callback: StoreCallback<T> | undefined): Promise<T> | undefined {
+  if (callback === undefined) return promise;
+  promise.then(
+    (result) => process.nextTick(callback, null, result),
+    (error: unknown) => process.nextTick(callback, error),
+  );
+  return undefined;
+}
+
+/** The stored value as express-session's session object, without Tessera's own metadata. */
+function toObject(value: string): SessionObject {
+  const { __tessera: _meta, ...session } = JSON.parse(value) as SessionObject;
+  return session;
+}
+
+function expiryOf(session: SessionObject, now: number): number {
+  const expires = (session.cookie as { expires?: unknown } | undefined)?.expires;
+  const at = expires instanceof Date ? expires.getTime() : typeof expires === 'string' ? Date.parse(expires) : Number.NaN;
+  return Number.isNaN(at) ? now + BROWSER_SESSION_TTL : at;
+}
+
+function internals(store: MemoryStore): Internals {
+  return store as unknown as Internals;
+}
+
+const proto = MemoryStoreImpl.prototype as MemoryStore;
+
+proto.get = function get(this: MemoryStore, sid: string, callback?: StoreCallback<SessionObject | undefined>) {
+  const read = internals(this)[kNative].get(sid).then((record) => (record === undefined ? undefined : toObject(record.value)));
+  return settle(read, callback);
+} as MemoryStore['get'];
+
+proto.set = function set(this: MemoryStore, sid: string, session: SessionObject, callback?: StoreCallback<void>) {
+  const self = internals(this);
+  const record: StoreRecord = { value: JSON.stringify(session), expiresAt: expiryOf(session, self[kClock]()) };
+  return settle(self[kNative].set(sid, record), callback);
+} as MemoryStore['set'];
+
+proto.destroy = function destroy(this: MemoryStore, sid: string, callback?: StoreCallback<void>) {
+  return settle(internals(this)[kNative].delete(sid), callback);
+} as MemoryStore['destroy'];
+
+proto.touch = function touch(this: MemoryStore, sid: string, session: SessionObject, callback?: StoreCallback<void>) {
+  const self = internals(this);
+  const native = self[kNative];
+  // As express-session's MemoryStore: the stored cookie becomes the given one, the data stays.
+  const done = native.get(sid).then((record) => {
+    if (record === undefined) return undefined;
+    const stored = JSON.parse(record.value) as SessionObject;
+    stored.cookie = session.cookie;
+    const next: StoreRecord = { value: JSON.stringify(stored), expiresAt: expiryOf(session, self[kClock]()) };
+    if (record.userKey !== undefined) next.userKey = record.userKey;
+    return native.set(sid, next);
+  });
+  return settle(done, callback);
+} as MemoryStore['touch'];
+
+proto.all = function all(this: MemoryStore, callback?: StoreCallback<Record<string, SessionObject>>) {
+  const list = internals(this)[kNative].all().then((entries) => {
+    const sessions: Record<string, SessionObject> = Object.create(null) as Record<string, SessionObject>;
+    for (const [sid, record] of entries) {
+      try {
+        sessions[sid] = toObject(record.value);
+      } catch {
+        // Not a session (written through the native API): not listed.
+      }
+    }
+    return sessions;
+  });
+  return settle(list, callback);
+} as MemoryStore['all'];
+
+proto.length = function length(this: MemoryStore, callback?: StoreCallback<number>) {
+  return settle(
+    this.all().then((sessions) => Object.keys(sessions).length),
+    callback,
+  );
+} as MemoryStore['length'];
+
+proto.clear = function clear(this: MemoryStore, callback?: StoreCallback<void>) {
+  return settle(internals(this)[kNative].clear(), callback);
+} as MemoryStore['clear'];
+
+/**
+ * The native store inside a `session.MemoryStore` whose storage methods are its own (not
+ * overridden by a subclass), for the middleware to use directly; otherwise `undefined`.
+ */
+export function nativeMemoryStoreOf(store: unknown): NativeMemoryStore | undefined {
+  if (!(store instanceof MemoryStoreImpl)) return undefined;
+  const s = store as MemoryStore;
+  if (s.get !== proto.get || s.set !== proto.set || s.destroy !== proto.destroy || s.touch !== proto.touch) return undefined;
+  return internals(s)[kNative];
+}
+
+/**
+ * express-session's `MemoryStore`, bounded. Extend it like `session.Store`.
+ *
+ * @example
+ * const store = new session.MemoryStore({ maxSessions: 50_000 });
+ * app.use(session({ store, secret: 'keyboard cat', resave: false, saveUninitialized: false }));
+ * store.length((err, n) => console.log(n, 'sessions'));
+ */
+export const MemoryStore = MemoryStoreImpl as unknown as MemoryStoreConstructor;

@@ -1,0 +1,114 @@
+/**
+ * The request handler: turns an Express request into `engine.load` and its response into
+ * `engine.commit`, with express-session's rules for when there is no session at all.
+ *
+ * Unlike express-session, the store write finishes before the status line goes out
+ * (`commitBeforeHead`): a session that could not be saved reaches the client as an error
+ * response through `next(err)`, never as the app's 200 or a redirect racing its own save.
+ *
+ * @module
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestContext, SessionEngine } from '../../core/engine.js';
+import { kState, Session as CoreSession } from '../../core/session.js';
+import type { Secret } from '../../core/signature.js';
+import { commitBeforeHead } from '../node/commit-before-head.js';
+import '../express/request-types.js';
+import type { ResolvedOptions } from './options.js';
+import { isSecureRequest, originalPathname, readSessionId, requestSecrets, resolveCookieOptions } from './request.js';
+import type { ResolvedStore } from './resolve-store.js';
+import { requestHooks, type SessionRequest } from './session.js';
+
+interface Setup {
+  options: ResolvedOptions;
+  store: ResolvedStore;
+  /** The store object the user passed (what `req.sessionStore` is). */
+  userStore: object;
+  engine: SessionEngine;
+}
+
+/** Builds the middleware. */
+export function createMiddleware({ options, store, userStore, engine }: Setup): RequestHandler {
+  // A store that says it lost its connection switches sessions off until it is back.
+  let storeReady = true;
+  store.events?.on('disconnect', () => {
+    storeReady = false;
+  });
+  store.events?.on('connect', () => {
+    storeReady = true;
+  });
+
+  const cookieOptionsOf = (req: Request) => (typeof options.cookie === 'function' ? options.cookie(req) : options.cookie);
+  const contextOf = (req: Request, secure: boolean): RequestContext => ({
+    secure,
+    cookie: resolveCookieOptions(cookieOptionsOf(req) ?? {}, secure),
+    request: req,
+    hooks: requestHooks(req as SessionRequest),
+  });
+
+  if (store.native !== userStore) {
+    // express-session gives its store `generate(req)`, which the base Store's `regenerate` uses.
+    (userStore as { generate?: (req: Request) => void }).generate = (req: Request) => {
+      const session = engine.create(contextOf(req, isSecureRequest(req, options.proxy)));
+      req.session = session;
+      req.sessionID = session.id;
+    };
+  }
+
+  const commit = async (req: Request, res: Response, loaded: CoreSession, secure: boolean, secrets: Secret[]): Promise<string | undefined> => {
+    const current = req.session as CoreSession | null | undefined;
+    if (current == null) {
+      // `req.session = null` (or `delete req.session`): `unset` decides the stored session's fate.
+      if (options.unsetDestroy && req.sessionID && !loaded[kState].destroyed) await engine.destroy(loaded);
+      return undefined;
+    }
+    // An app that replaced the ID (or the session) with something else gets nothing saved.
+    if (typeof req.sessionID !== 'string' || !(current instanceof CoreSession)) return undefined;
+    const { setCookie } = await engine.commit(current, { secure, secrets, cookieName: options.name });
+    if (setCookie !== undefined) alignDate(res, current);
+    return setCookie;
+  };
+
+  return function session(req: Request, res: Response, next: NextFunction): void {
+    if (req.session) {
+      next();
+      return;
+    }
+    if (!storeReady) {
+      next();
+      return;
+    }
+    const cookieOptions = cookieOptionsOf(req) ?? {};
+    if (!originalPathname(req).startsWith(cookieOptions.path || '/')) {
+      next();
+      return;
+    }
+    const secrets = requestSecrets(req, options.secrets);
+    if (secrets === undefined) {
+      next(new Error('secret option required for sessions'));
+      return;
+    }
+    req.sessionStore = userStore;
+    const secure = isSecureRequest(req, options.proxy);
+    const cookieId = readSessionId(req, options.name, secrets, engine);
+    req.sessionID = cookieId as string;
+    const ctx: RequestContext = { secure, cookie: resolveCookieOptions(cookieOptions, secure), request: req, hooks: requestHooks(req as SessionRequest) };
+    engine.load(cookieId, ctx).then((loaded) => {
+      req.session = loaded;
+      req.sessionID = loaded.id;
+      commitBeforeHead(res, () => commit(req, res, loaded, secure, secrets), next);
+      next();
+    }, next);
+  };
+}
+
+/**
+ * Sets `Date` to the instant the cookie's `Expires` was computed from, so that
+ * `Expires - Date` is exactly `maxAge` (Node's own `Date` is cached for up to a second).
+ */
+function alignDate(res: Response, session: CoreSession): void {
+  const { expires, originalMaxAge } = session.cookie;
+  if (expires === null || typeof originalMaxAge !== 'number' || res.hasHeader('Date') || !res.sendDate) return;
+  const at = expires.getTime() - originalMaxAge;
+  if (Number.isFinite(at)) res.setHeader('Date', new Date(at).toUTCString());
+}

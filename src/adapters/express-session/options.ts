@@ -1,0 +1,95 @@
+/**
+ * The options of `tessera/express-session`: express-session's names, defaults and construction
+ * errors, resolved once when the middleware is created.
+ *
+ * @module
+ */
+import type { Request } from 'express';
+import type { CookieOptions } from '../../core/session-cookie.js';
+import type { Secret } from '../../core/signature.js';
+import type { Store as NativeStore } from '../../core/store.js';
+import type { ExpressSessionStoreLike } from '../../stores/connect/index.js';
+
+/** Cookie options, as express-session takes them (`secure` and `sameSite` may be `'auto'`). */
+export type ExpressSessionCookieOptions = CookieOptions;
+
+/** Options of the middleware, with express-session's names and defaults. */
+export interface ExpressSessionOptions {
+  /**
+   * Secret(s) signing the session ID cookie: a string, a Buffer, or an array of them (the first
+   * signs, every one verifies, so secrets can be rotated). Without it, cookie-parser's
+   * `req.secret` is used; with neither, each request fails with `secret option required for sessions`.
+   */
+  secret?: Secret | Secret[] | undefined;
+  /** Cookie name. Default `'connect.sid'`. */
+  name?: string | undefined;
+  /** Legacy alias of `name`. */
+  key?: string | undefined;
+  /**
+   * Where sessions live: a Tessera store (`tessera/redis`, `tessera/sqlite`...), any
+   * express-session store (connect-redis, connect-pg-simple, a `session.Store` subclass), or
+   * `session.MemoryStore`. Default: a new `session.MemoryStore`.
+   */
+  store?: NativeStore | ExpressSessionStoreLike | undefined;
+  /**
+   * Cookie attributes, or a function of the request returning them. Defaults: `path: '/'`,
+   * `httpOnly: true`, no `maxAge` (a browser-session cookie), not Secure.
+   */
+  cookie?: ExpressSessionCookieOptions | ((req: Request) => ExpressSessionCookieOptions) | undefined;
+  /** Makes a new session ID. Default: 256 random bits, base64url. */
+  genid?: ((req: Request) => string) | undefined;
+  /**
+   * Whether the request is secure: `true` trusts the first `X-Forwarded-Proto`, `false` only a
+   * TLS socket, unset follows Express's `trust proxy` (`req.secure`).
+   */
+  proxy?: boolean | undefined;
+  /** Save unmodified sessions back to the store on every request. Default `true`. */
+  resave?: boolean | undefined;
+  /** Store (and send a cookie for) new sessions nothing was written to. Default `true`. */
+  saveUninitialized?: boolean | undefined;
+  /** Send the cookie on every response, renewing its expiry. Default `false`. */
+  rolling?: boolean | undefined;
+  /** What `req.session = null` (or `delete req.session`) does: `'keep'` (default) or `'destroy'`. */
+  unset?: 'destroy' | 'keep' | undefined;
+}
+
+/** The options with express-session's defaults applied. */
+export interface ResolvedOptions {
+  name: string;
+  secrets: Secret[] | undefined;
+  cookie: ExpressSessionCookieOptions | ((req: Request) => ExpressSessionCookieOptions);
+  genid: ((req: Request) => string) | undefined;
+  proxy: boolean | undefined;
+  resave: boolean;
+  saveUninitialized: boolean;
+  rolling: boolean;
+  unsetDestroy: boolean;
+}
+
+/**
+ * Applies express-session's defaults and throws its construction-time `TypeError`s
+ * (bad `genid`, bad `unset`, `secret: []`). A missing secret is not an error here: cookie-parser
+ * may supply `req.secret` later, so it is reported per request instead.
+ */
+export function resolveOptions(options: ExpressSessionOptions | undefined): ResolvedOptions {
+  const opts: ExpressSessionOptions = options ?? {};
+  if (opts.genid !== undefined && typeof opts.genid !== 'function') throw new TypeError('genid option must be a function');
+  if (opts.unset && opts.unset !== 'destroy' && opts.unset !== 'keep') throw new TypeError('unset option must be "destroy" or "keep"');
+  const { secret } = opts;
+  if (Array.isArray(secret) && secret.length === 0) throw new TypeError('secret option array must contain one or more strings');
+  let secrets: Secret[] | undefined;
+  if (Array.isArray(secret)) secrets = secret;
+  else if (secret) secrets = [secret];
+  return {
+    name: opts.name || opts.key || 'connect.sid',
+    secrets,
+    cookie: opts.cookie || {},
+    genid: opts.genid,
+    proxy: opts.proxy,
+    // express-session deprecates leaving these two unset, but still defaults them to true.
+    resave: opts.resave === undefined ? true : Boolean(opts.resave),
+    saveUninitialized: opts.saveUninitialized === undefined ? true : Boolean(opts.saveUninitialized),
+    rolling: Boolean(opts.rolling),
+    unsetDestroy: opts.unset === 'destroy',
+  };
+}

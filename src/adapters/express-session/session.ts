@@ -1,0 +1,107 @@
+/**
+ * `session.Session`: the core `Session` shaped like express-session's. Sessions the middleware
+ * makes are instances of it, and `new Session(req, data)` (used by stores through
+ * `store.createSession`) builds one outside the middleware, bound to `req.sessionStore`.
+ *
+ * @module
+ */
+import { dataToJson } from '../../core/codec.js';
+import { Session as CoreSession, assignData, kState, type SessionHooks, type SessionState } from '../../core/session.js';
+import { SessionCookie, type StoredCookie } from '../../core/session-cookie.js';
+import { engineFor } from './engine-registry.js';
+
+/** The request fields a session uses: its ID, its store, and where it lives. */
+export interface SessionRequest {
+  sessionID?: unknown;
+  sessionStore?: unknown;
+  session?: unknown;
+  secure?: unknown;
+}
+
+/**
+ * Keeps `req` in step with its session, as express-session does: `req.sessionID` follows a
+ * regenerated ID, and a destroyed session leaves `req.session` undefined.
+ */
+export function requestHooks(req: SessionRequest): SessionHooks {
+  return {
+    regenerated(session) {
+      req.sessionID = session.id;
+    },
+    destroyed(session) {
+      if (req.session === session) delete req.session;
+    },
+  };
+}
+
+function isState(value: unknown): value is SessionState {
+  return typeof value === 'object' && value !== null && 'engine' in value && 'originalId' in value && 'hooks' in value;
+}
+
+/**
+ * A session, as `req.session`. Its own enumerable properties are the data and `cookie`; `id`,
+ * `req` and the methods (`regenerate`, `destroy`, `reload`, `save`, `touch`, `resetMaxAge`) are
+ * not. Each method takes a callback or, without one, returns a Promise.
+ *
+ * @example
+ * // What a store's `createSession` does with stored data:
+ * const sess = new session.Session({ sessionID: sid, sessionStore: store }, stored);
+ * sess.visits = (sess.visits ?? 0) + 1;
+ * sess.save((err) => {});
+ */
+export class Session extends CoreSession {
+  /** Made by the middleware (core state), or express-session style from `req` and stored data. */
+  constructor(state: SessionState, cookie: SessionCookie);
+  constructor(req: SessionRequest, data?: object | null);
+  constructor(a: SessionState | SessionRequest, b?: SessionCookie | object | null) {
+    if (isState(a)) {
+      super(a, b as SessionCookie);
+      return;
+    }
+    const { state, cookie, data } = fromRequest(a, b);
+    super(state, cookie);
+    assignData(this, data);
+  }
+
+  /** The request this session belongs to (express-session's `session.req`; not enumerable). */
+  get req(): unknown {
+    return this[kState].request;
+  }
+}
+
+// express-session's sessions have none of the core's `isNew`, `createdAt` and `userKey`
+// accessors: there they are ordinary data keys an app may set. Plain writable defaults on this
+// prototype let a write create an own (stored) property, and a stored key of that name load.
+for (const key of ['isNew', 'createdAt', 'userKey']) {
+  Object.defineProperty(Session.prototype, key, { value: undefined, writable: true, enumerable: false, configurable: true });
+}
+
+function fromRequest(req: SessionRequest, data: object | null | undefined): { state: SessionState; cookie: SessionCookie; data: Record<string, unknown> } {
+  if (typeof req !== 'object' || req === null) throw new TypeError('new Session(req, data): req must be an object with sessionID and sessionStore');
+  const id = req.sessionID;
+  if (typeof id !== 'string' || id === '') throw new TypeError('new Session(req, data): req.sessionID must be a non-empty string');
+  const engine = engineFor(req.sessionStore);
+  const clock = engine.config.clock;
+  const { cookie: stored, __tessera: meta, ...rest } = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const cookie =
+    stored instanceof SessionCookie
+      ? stored
+      : new SessionCookie(typeof stored === 'object' && stored !== null ? (stored as StoredCookie) : engine.config.cookie, clock);
+  const createdAt = (meta as { createdAt?: unknown } | undefined)?.createdAt;
+  const dataJson = dataToJson(rest);
+  const state: SessionState = {
+    engine,
+    id,
+    cookieId: id,
+    originalId: id,
+    originalHash: dataJson,
+    savedHash: engine.config.resave ? undefined : dataJson,
+    loadedExpiresAt: undefined,
+    createdAt: typeof createdAt === 'number' ? createdAt : clock(),
+    userKey: undefined,
+    destroyed: false,
+    secure: req.secure === true,
+    request: req,
+    hooks: requestHooks(req),
+  };
+  return { state, cookie, data: rest };
+}
