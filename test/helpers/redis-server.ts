@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -133,4 +133,46 @@ export async function monitorCommands(port: number, run: () => Promise<void>): P
     .filter((line) => /^\+\d+\.\d+ \[\d+ [\d.:]+\] /.test(line))
     .map((line) => [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m, i) => (i === 0 ? (m[1] ?? '').toUpperCase() : (m[1] ?? ''))))
     .filter((args) => args[0] !== 'PING');
+}
+
+/** A TCP proxy to a local port that holds every client-to-server chunk back `delayMs`. */
+export interface LatencyProxy {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy adding `delayMs` of latency to each request, so a test can count round trips
+ * by the clock: a call that takes one round trip finishes after about `delayMs`, two after twice.
+ */
+export function latencyProxy(targetPort: number, delayMs: number): Promise<LatencyProxy> {
+  const sockets = new Set<Socket>();
+  const server = createServer((downstream) => {
+    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    for (const socket of [downstream, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    // Equal delays fire in arrival order, so the byte stream keeps its order.
+    downstream.on('data', (chunk: Buffer) => void setTimeout(() => upstream.write(chunk), delayMs));
+    upstream.pipe(downstream);
+    downstream.once('close', () => upstream.destroy());
+    upstream.once('close', () => downstream.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (typeof address !== 'object' || address === null) return reject(new Error('no port'));
+      resolve({
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
 }
