@@ -227,7 +227,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const isNew = state.cookieId !== state.id;
     const hash = fingerprint(dataJson, state.userKey);
     const modified = state.id !== state.originalId || hash !== state.originalHash;
-    const alreadySaved = state.id === state.originalId && state.savedHash === hash;
+    // `regenerate` clears savedHash, so a hash match means "written under this very ID".
+    const alreadySaved = state.savedHash === hash;
     const shouldSave =
       isNew && !this.config.saveUninitialized && state.savedHash === undefined ? modified : !alreadySaved;
 
@@ -246,6 +247,20 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
     if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
     return { setCookie: this.#serialize(session, ctx), stored };
+  }
+
+  /**
+   * For a response whose head went out before it ended (a streamed body): writes what the
+   * request changed after `commit`, so late changes are not lost. No cookie can be sent any
+   * more, so a session that was never stored (the client has no cookie for it) is left alone,
+   * and nothing is touched twice.
+   */
+  async commitRemainder(session: Session): Promise<void> {
+    const state = session[kState];
+    if (state.destroyed || state.savedHash === undefined) return;
+    const dataJson = dataToJson(sessionData(session));
+    if (fingerprint(dataJson, state.userKey) === state.savedHash) return;
+    await this.#write(session, dataJson, this.config.clock());
   }
 
   #serialize(session: Session, ctx: { secure: boolean; secrets?: readonly Secret[]; cookieName: string }): string {

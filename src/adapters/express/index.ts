@@ -53,6 +53,9 @@ export function session(manager: SessionManager<object>): RequestHandler {
             return (await manager.commitSession(current, { secure, cookieName })).setCookie;
           },
           next,
+          async () => {
+            if (req.session) await manager.commitRemainder(req.session);
+          },
         );
         next();
       },

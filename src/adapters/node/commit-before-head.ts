@@ -32,6 +32,7 @@ export function commitBeforeHead(
   res: ServerResponse,
   commit: () => Promise<string | undefined>,
   onError: (error: unknown) => void,
+  finish?: () => Promise<void>,
 ): void {
   const original = {
     writeHead: res.writeHead,
@@ -40,12 +41,32 @@ export function commitBeforeHead(
     flushHeaders: res.flushHeaders,
   };
   let state: 'open' | 'committing' | 'done' = 'open';
+  // True when the head went out before `end` (a streamed body): `finish` then runs before the
+  // end, so session changes made while streaming are still saved.
+  let streamed = false;
   let head: unknown[] | undefined;
   const queue: Op[] = [];
 
-  const start = (): void => {
+  const end = (args: unknown[]): void => {
+    const run = (): unknown => (original.end as (...a: unknown[]) => unknown).apply(res, args);
+    if (!streamed || !finish) {
+      run();
+      return;
+    }
+    streamed = false;
+    let promise: Promise<void>;
+    try {
+      promise = finish();
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(run, onError);
+  };
+
+  const start = (method: Op['method']): void => {
     if (state !== 'open') return;
     state = 'committing';
+    streamed = method !== 'end';
     let promise: Promise<string | undefined>;
     try {
       promise = commit();
@@ -58,7 +79,8 @@ export function commitBeforeHead(
         if (setCookie !== undefined && !res.headersSent) appendSetCookie(res, setCookie);
         if (head) replayHead(res, original.writeHead, head);
         for (const op of queue.splice(0)) {
-          (original[op.method] as (...a: unknown[]) => unknown).apply(res, op.args);
+          if (op.method === 'end') end(op.args);
+          else (original[op.method] as (...a: unknown[]) => unknown).apply(res, op.args);
         }
       },
       (error: unknown) => {
@@ -80,9 +102,13 @@ export function commitBeforeHead(
 
   const defer = (method: Op['method']) =>
     function deferred(this: ServerResponse, ...args: unknown[]) {
-      if (state === 'done') return (original[method] as (...a: unknown[]) => unknown).apply(this, args);
+      if (state === 'done') {
+        if (method !== 'end') return (original[method] as (...a: unknown[]) => unknown).apply(this, args);
+        end(args);
+        return this;
+      }
       queue.push({ method, args });
-      start();
+      start(method);
       return method === 'write' ? true : method === 'end' ? this : undefined;
     };
   res.write = defer('write') as ServerResponse['write'];
