@@ -88,6 +88,7 @@ for (const { name, express } of expressVersions) {
             assert.equal(res.status, expected);
             assert.ok(!res.setCookies.some((c) => c.startsWith('sid=')), 'no cookie for an unsaved session');
             assert.doesNotMatch(res.body, /ok|partial|streamed|Redirecting/);
+            assert.equal(res.headers.get('location'), null, "the dropped response's redirect target is not sent");
             if (handler === 'app') {
               assert.deepEqual(JSON.parse(res.body), { code: 'ERR_STORE_FAILED', operation: 'set' });
               assert.match(String((seen.at(-1)?.cause as Error | undefined)?.message), /set: connection lost/);

@@ -87,6 +87,12 @@ export function commitBeforeHead(
         state = 'done';
         head = undefined;
         queue.length = 0;
+        // The response the app built is dropped: its redirect target and cookies must not ride
+        // on the error response that replaces it.
+        if (!res.headersSent) {
+          res.removeHeader('location');
+          res.removeHeader('set-cookie');
+        }
         onError(error);
       },
     );
