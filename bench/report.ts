@@ -1,0 +1,156 @@
+/**
+ * Renders the collected numbers as the markdown of bench/RESULTS.md: targets (PASS/MISS),
+ * every ratio, per-contender medians, memory, method, and the raw per-round numbers.
+ *
+ * @module
+ */
+import { CONTENDERS, PAIRS, ROUTES, type BenchSettings, type RouteName } from './config.js';
+import type { MemoryResult } from './memory.js';
+import { median, roundRatios, routeResults, summarize, type RunRecord } from './stats.js';
+import type { StoreSize } from './store-size.js';
+import { OPTIONS_TEXT } from './session-data.js';
+
+/** Everything a report is made of. */
+export interface BenchData {
+  date: string;
+  machine: Record<string, string>;
+  settings: BenchSettings;
+  skipped: Array<{ id: string; reason: string }>;
+  runs: RunRecord[];
+  memory: MemoryResult[];
+  storeSizes: StoreSize[];
+  elapsedSeconds: number;
+}
+
+const label = (id: string): string => {
+  const c = CONTENDERS.find((x) => x.id === id);
+  return c ? `(${c.letter}) ${c.label}` : id;
+};
+const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+
+function targetRows(data: BenchData): string[] {
+  const rows = ['| target | route | median ratio | min-max | IQR | rounds | needed | result |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  for (const pair of PAIRS) {
+    for (const [route, needed] of Object.entries(pair.targets) as Array<[RouteName, number]>) {
+      const name = `${pair.tessera} / ${pair.peer}`;
+      const skipped = data.skipped.find((s) => s.id === pair.tessera || s.id === pair.peer);
+      if (skipped) {
+        rows.push(`| ${name} | ${route} | - | - | - | 0 | >= ${needed} | SKIPPED (${skipped.id}: ${skipped.reason}) |`);
+        continue;
+      }
+      const s = summarize(roundRatios(data.runs, pair.tessera, pair.peer, route));
+      const result = s.n === 0 ? 'NO DATA' : s.median >= needed ? 'PASS' : 'MISS';
+      rows.push(`| ${name} | ${route} | **${fmt(s.median)}** | ${fmt(s.min)}-${fmt(s.max)} | ${fmt(s.q1)}-${fmt(s.q3)} | ${s.n} | >= ${needed} | ${result} |`);
+    }
+  }
+  return rows;
+}
+
+function ratioRows(data: BenchData): string[] {
+  const rows = [`| tessera / peer | ${ROUTES.join(' | ')} |`, `| --- | ${ROUTES.map(() => '---').join(' | ')} |`];
+  for (const pair of PAIRS) {
+    const cells = ROUTES.map((route) => {
+      const s = summarize(roundRatios(data.runs, pair.tessera, pair.peer, route));
+      return s.n === 0 ? '-' : `${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)})`;
+    });
+    rows.push(`| ${pair.tessera} / ${pair.peer} | ${cells.join(' | ')} |`);
+  }
+  return rows;
+}
+
+function contenderRows(data: BenchData): string[] {
+  const head = ROUTES.flatMap((r) => [`${r} req/s`, `${r} p99 ms`]);
+  const rows = [`| contender | ${head.join(' | ')} | valid runs |`, `| --- | ${head.map(() => '---:').join(' | ')} | ---: |`];
+  for (const c of CONTENDERS) {
+    if (data.skipped.some((s) => s.id === c.id)) continue;
+    const cells = ROUTES.flatMap((route) => {
+      const results = routeResults(data.runs, c.id, route);
+      return [int(median(results.map((r) => r.rps))), fmt(median(results.map((r) => r.p99)))];
+    });
+    const valid = data.runs.filter((r) => r.contender === c.id && r.result && r.result.problems.length === 0).length;
+    const all = data.runs.filter((r) => r.contender === c.id).length;
+    rows.push(`| ${label(c.id)} | ${cells.join(' | ')} | ${valid}/${all} |`);
+  }
+  return rows;
+}
+
+function memoryRows(data: BenchData): string[] {
+  const rows = ['| store | where | sessions | bytes / session |', '| --- | --- | ---: | ---: |'];
+  const names: Record<string, string> = { 'es-memory': "express-session's MemoryStore", 'ts-memory': "Tessera's MemoryStore" };
+  for (const m of data.memory) rows.push(`| ${names[m.store] ?? m.store} | V8 heap | ${int(m.n)} | ${int(m.bytesPerSession)} |`);
+  for (const s of data.storeSizes) {
+    const where = /redis/i.test(s.store) ? 'Redis `MEMORY USAGE`' : 'PostgreSQL `pg_total_relation_size` / rows';
+    rows.push(`| ${s.store} | ${where} | ${int(s.n)} | ${s.skipped ? `skipped: ${s.skipped}` : int(s.bytesPerSession ?? Number.NaN)} |`);
+  }
+  return rows;
+}
+
+function rawRows(data: BenchData): string[] {
+  const rows = ['| round | pos | contender | route | req/s | p50 ms | p99 ms | responses | non-2xx | errors | notes |', '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  for (const run of data.runs) {
+    if (!run.result) {
+      rows.push(`| ${run.round} | ${run.position} | ${run.contender} | - | - | - | - | - | - | - | ${run.error ?? 'no result'} |`);
+      continue;
+    }
+    for (const route of ROUTES) {
+      const r = run.result.routes[route];
+      if (!r) continue;
+      const notes = route === 'read' ? [`login ${int(run.result.loginMs)} ms`, ...run.result.problems].join('; ') : '';
+      rows.push(`| ${run.round} | ${run.position} | ${run.contender} | ${route} | ${int(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.total} | ${r.non2xx} | ${r.errors} | ${notes} |`);
+    }
+  }
+  return rows;
+}
+
+/** The whole report, as markdown. */
+export function renderReport(data: BenchData): string {
+  const s = data.settings;
+  const machine = Object.entries(data.machine).map(([k, v]) => `- ${k}: ${v}`);
+  const skipped = data.skipped.map((x) => `- ${label(x.id)}: skipped (${x.reason})`);
+  return [
+    '# Tessera benchmark results',
+    '',
+    `Run on ${data.date}, ${Math.round(data.elapsedSeconds)} s in all. Ratios are tessera / peer throughput (2xx requests per second): the median of the per-round ratios, with their spread. Above 1 means Tessera served more requests.`,
+    '',
+    '## Targets',
+    '',
+    ...targetRows(data),
+    '',
+    '## All ratios (median, min-max over rounds)',
+    '',
+    ...ratioRows(data),
+    '',
+    '## Per contender (medians over rounds)',
+    '',
+    ...contenderRows(data),
+    ...(skipped.length ? ['', ...skipped] : []),
+    '',
+    '## Memory per session',
+    '',
+    ...memoryRows(data),
+    '',
+    'Heap: one child process per store (`--expose-gc`): gc, `heapUsed`, insert the sessions through the store\'s own API (values built as each library builds them: express-session\'s `{cookie, ...data}`, Tessera\'s encoded record), gc, `heapUsed`; keys in each library\'s ID format (32 vs 43 characters). Redis: the sum of `MEMORY USAGE` over every key under the store\'s prefix / sessions. PostgreSQL: `pg_total_relation_size` (table, TOAST, indexes) after `VACUUM ANALYZE` / rows.',
+    '',
+    '## Machine',
+    '',
+    ...machine,
+    '',
+    '## Method',
+    '',
+    `- ${s.rounds} rounds; in each, every contender runs in its own server process (Express 5, \`taskset -c 0\`), started fresh, with a fresh store (own key prefix / schema / file, removed afterwards). Odd rounds run the contenders in the order below, even rounds in reverse, so each compared pair runs back to back, alternating A B / B A.`,
+    `- Order: ${data.runs.filter((r) => r.round === 1).map((r) => r.contender).join(', ') || CONTENDERS.map((c) => c.id).join(', ')}.`,
+    `- Load: autocannon 8 in its own process (\`taskset -c 1\`), ${s.connections} connections, no pipelining. Per server: ${s.sessions} sessions logged in through \`POST /login\` (a sample of their cookies is read back and must return its own user name, after login and after each route), then per route ${s.warmup} s warm-up (not measured) and ${s.duration} s measured.`,
+    `- Routes: \`GET /read\` (reads the user name from the session; 401 without one), \`POST /modify\` (increments a counter: a store write each request), \`POST /create\` (no cookie; writes a cart into a new session). read and modify rotate through the pool's cookies.`,
+    `- Session options, identical for express-session and tessera/express-session: \`${OPTIONS_TEXT}\`. Native tessera/express: \`SessionManager({ secret, store: new MemoryStore(), name: 'sid', cookie: { maxAge }, idleTimeout: maxAge })\`. SQLite: both on a file in the temp directory in WAL mode. Redis: node-redis client. PostgreSQL: pg Pool (max 10).`,
+    '- A run counts only if every response was 2xx with no socket errors and every cookie check passed; a ratio needs both runs of its round valid.',
+    '- Latency p50/p99 are computed from autocannon\'s per-response times (2xx only). Redis and PostgreSQL run on the same 2 cores, unpinned, so they compete with the server and the load generator.',
+    '',
+    '<details><summary>Raw per-round numbers</summary>',
+    '',
+    ...rawRows(data),
+    '',
+    '</details>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+/**
+ * In-memory contenders: no session (a), express-session + its MemoryStore (b),
+ * tessera/express-session + session.MemoryStore (c), native tessera/express + MemoryStore (f).
+ *
+ * @module
+ */
+import { noSession } from './app.js';
+import { closeIfAny, type Factory } from './built.js';
+import { dropIn, expressSession } from './untyped.js';
+import { MAX_AGE, SECRET, sessionOptions } from '../session-data.js';
+
+export const none: Factory = async () => ({ middleware: noSession, close: async () => {} });
+
+export const esMemory: Factory = async () => {
+  const session = expressSession();
+  const store = new session.MemoryStore();
+  return { middleware: session({ ...sessionOptions(), store }), close: async () => {} };
+};
+
+export const tsMemory: Factory = async () => {
+  const session = await dropIn();
+  const store = new session.MemoryStore();
+  return { middleware: session({ ...sessionOptions(), store }), close: () => closeIfAny(store) };
+};
+
+export const nativeMemory: Factory = async () => {
+  const { SessionManager } = await import('../../src/core/manager.js');
+  const { MemoryStore } = await import('../../src/stores/memory/index.js');
+  const { session } = await import('../../src/adapters/express/index.js');
+  const store = new MemoryStore();
+  // The same lifetime as the express-session contenders: cookie maxAge and server idle timeout.
+  const manager = new SessionManager({ secret: SECRET, store, name: 'sid', cookie: { maxAge: MAX_AGE }, idleTimeout: MAX_AGE });
+  return { middleware: session(manager), close: () => store.close() };
+};
