@@ -19,7 +19,10 @@ export interface RedisStoreOptions {
    * application. The store never connects, duplicates or closes it.
    */
   client: RedisClientLike;
-  /** Prefix of every key the store writes. Default `'tessera:'`. */
+  /**
+   * Prefix of every key the store writes. Default `'tessera:'`. On a Cluster, keep `{` and `}`
+   * out of it unless you mean to pin every session to one hash slot (a hash tag).
+   */
   prefix?: string;
   /** Deadline of each store call in milliseconds. Default `5000`. */
   timeout?: number;
