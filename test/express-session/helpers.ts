@@ -58,6 +58,8 @@ export async function start(
   extra: StartOptions = {},
 ): Promise<RunningApp> {
   const app = createApp();
+  // Express's final handler logs every error it answers unless the environment is 'test'.
+  app.set('env', 'test');
   extra.before?.(app);
   if (extra.mount) extra.mount(app);
   else app.use(session(options));

@@ -14,6 +14,7 @@ import { kState, Session as CoreSession } from '../../core/session.js';
 import type { Secret } from '../../core/signature.js';
 import { commitBeforeHead } from '../node/commit-before-head.js';
 import '../express/request-types.js';
+import { expressError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { isSecureRequest, originalPathname, readSessionId, requestSecrets, resolveCookieOptions } from './request.js';
 import type { ResolvedStore } from './resolve-store.js';
@@ -96,9 +97,9 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     engine.load(cookieId, ctx).then((loaded) => {
       req.session = loaded;
       req.sessionID = loaded.id;
-      commitBeforeHead(res, () => commit(req, res, loaded, secure, secrets), next);
+      commitBeforeHead(res, () => commit(req, res, loaded, secure, secrets), (error) => next(expressError(error)));
       next();
-    }, next);
+    }, (error: unknown) => next(expressError(error)));
   };
 }
 

@@ -6,9 +6,18 @@
  * @module
  */
 import { dataToJson } from '../../core/codec.js';
-import { Session as CoreSession, assignData, kState, type SessionHooks, type SessionState } from '../../core/session.js';
+import {
+  Session as CoreSession,
+  assignData,
+  kState,
+  type RegenerateOptions,
+  type SessionCallback,
+  type SessionHooks,
+  type SessionState,
+} from '../../core/session.js';
 import { SessionCookie, type StoredCookie } from '../../core/session-cookie.js';
 import { engineFor } from './engine-registry.js';
+import { settleExpress } from './errors.js';
 
 /** The request fields a session uses: its ID, its store, and where it lives. */
 export interface SessionRequest {
@@ -65,6 +74,34 @@ export class Session extends CoreSession {
   /** The request this session belongs to (express-session's `session.req`; not enumerable). */
   get req(): unknown {
     return this[kState].request;
+  }
+
+  // The methods report a failed store call with the store's own error, as express-session does.
+
+  override regenerate(options?: RegenerateOptions): Promise<void>;
+  override regenerate(callback: SessionCallback): void;
+  override regenerate(options: RegenerateOptions, callback: SessionCallback): void;
+  override regenerate(a?: RegenerateOptions | SessionCallback, b?: SessionCallback): Promise<void> | undefined {
+    const options = typeof a === 'function' ? {} : a;
+    return settleExpress(super.regenerate(options), typeof a === 'function' ? a : b);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(callback: SessionCallback): void;
+  override destroy(callback?: SessionCallback): Promise<void> | undefined {
+    return settleExpress(super.destroy(), callback);
+  }
+
+  override reload(): Promise<void>;
+  override reload(callback: SessionCallback): void;
+  override reload(callback?: SessionCallback): Promise<void> | undefined {
+    return settleExpress(super.reload(), callback);
+  }
+
+  override save(): Promise<void>;
+  override save(callback: SessionCallback): void;
+  override save(callback?: SessionCallback): Promise<void> | undefined {
+    return settleExpress(super.save(), callback);
   }
 }
 
