@@ -39,6 +39,20 @@ describe('session.MemoryStore', () => {
     assert.equal(await store.length(), 0);
   });
 
+  it('rejects an oversized session to an awaiting caller, and drops it quietly for a fire-and-forget one', async (t) => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    t.after(() => process.off('unhandledRejection', listener));
+    const store = new session.MemoryStore({ maxValueBytes: 100 });
+    const big = { cookie: cookie(null), blob: 'x'.repeat(200) };
+    await assert.rejects(store.set('big', big), { code: 'ERR_STORE_VALUE_TOO_LARGE' });
+    void store.set('big', big);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(unhandled, []);
+    assert.equal(await store.get('big'), undefined);
+  });
+
   it('lists with all and length, and empties with clear', async () => {
     const store = new session.MemoryStore();
     await store.set('a', { cookie: cookie(null), n: 1 });

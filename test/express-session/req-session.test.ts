@@ -208,4 +208,22 @@ eachExpress((express) => {
     assert.equal(body.moved, true);
     assert.ok(body.left > 59_000 && body.left <= 60_000);
   });
+
+  it('a fire-and-forget save() whose store fails does not crash the process', async (t) => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    t.after(() => process.off('unhandledRejection', listener));
+    const store = new CountingStore();
+    store.failing.add('set');
+    const { client } = await app(t, (req, res) => {
+      data(req).n = 1;
+      void req.session.save();
+      res.send('ok');
+    }, {}, store);
+    const res = await client().request('/');
+    assert.equal(res.status, 500, 'the end-of-request save fails too, and says so');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(unhandled, []);
+  });
 });

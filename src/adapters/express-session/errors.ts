@@ -17,10 +17,21 @@ export function expressError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * A Promise for a caller that may not handle it: marked as handled, so that an express-session
+ * style fire-and-forget call (`req.session.save()`, `store.set(sid, sess)`) whose store fails does
+ * not crash the process with an unhandled rejection (express-session drops such errors). Whoever
+ * awaits it still gets the error.
+ */
+export function mayBeIgnored<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** Settles a session method the express-session way: its callback, or a Promise, with {@link expressError}. */
 export function settleExpress(promise: Promise<void>, callback: SessionCallback | undefined): Promise<void> | undefined {
   const settled = promise.catch((error: unknown) => Promise.reject(expressError(error)));
-  if (callback === undefined) return settled;
+  if (callback === undefined) return mayBeIgnored(settled);
   settled.then(() => callback(), callback);
   return undefined;
 }

@@ -11,6 +11,7 @@ import { inherits } from 'node:util';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { StoreRecord } from '../../core/store.js';
 import { MemoryStore as NativeMemoryStore, type MemoryStoreOptions as NativeMemoryStoreOptions } from '../../stores/memory/index.js';
+import { mayBeIgnored } from './errors.js';
 import { Store, type SessionObject, type StoreCallback } from './store.js';
 
 /** Store lifetime (ms) of a session whose cookie has no expiry (a browser-session cookie): one day. */
@@ -64,7 +65,7 @@ inherits(MemoryStoreImpl, Store);
 
 /** Without a callback, the promise itself; with one, its outcome reported on a later tick. */
 function settle<T>(promise: Promise<T>, callback: StoreCallback<T> | undefined): Promise<T> | undefined {
-  if (callback === undefined) return promise;
+  if (callback === undefined) return mayBeIgnored(promise);
   promise.then(
     (result) => process.nextTick(callback, null, result),
     (error: unknown) => process.nextTick(callback, error),

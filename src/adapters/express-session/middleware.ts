@@ -11,6 +11,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RequestContext, SessionEngine } from '../../core/engine.js';
 import { kState, Session as CoreSession } from '../../core/session.js';
+import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import { commitBeforeHead } from '../node/commit-before-head.js';
 import '../express/request-types.js';
@@ -39,10 +40,10 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     storeReady = true;
   });
 
-  const cookieOptionsOf = (req: Request) => (typeof options.cookie === 'function' ? options.cookie(req) : options.cookie);
-  const contextOf = (req: Request, secure: boolean): RequestContext => ({
+  const cookieOptionsOf = (req: Request): CookieOptions => (typeof options.cookie === 'function' ? options.cookie(req) : options.cookie) ?? {};
+  const contextOf = (req: Request, secure: boolean, cookie = cookieOptionsOf(req)): RequestContext => ({
     secure,
-    cookie: resolveCookieOptions(cookieOptionsOf(req) ?? {}, secure),
+    cookie: resolveCookieOptions(cookie, secure),
     request: req,
     hooks: requestHooks(req as SessionRequest),
   });
@@ -79,7 +80,7 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
       next();
       return;
     }
-    const cookieOptions = cookieOptionsOf(req) ?? {};
+    const cookieOptions = cookieOptionsOf(req);
     if (!originalPathname(req).startsWith(cookieOptions.path || '/')) {
       next();
       return;
@@ -93,8 +94,7 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     const secure = isSecureRequest(req, options.proxy);
     const cookieId = readSessionId(req, options.name, secrets, engine);
     req.sessionID = cookieId as string;
-    const ctx: RequestContext = { secure, cookie: resolveCookieOptions(cookieOptions, secure), request: req, hooks: requestHooks(req as SessionRequest) };
-    engine.load(cookieId, ctx).then((loaded) => {
+    engine.load(cookieId, contextOf(req, secure, cookieOptions)).then((loaded) => {
       req.session = loaded;
       req.sessionID = loaded.id;
       commitBeforeHead(res, () => commit(req, res, loaded, secure, secrets), (error) => next(expressError(error)));

@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { inherits } from 'node:util';
 import { SessionCookie, type StoredCookie } from '../../core/session-cookie.js';
+import { mayBeIgnored } from './errors.js';
 import { Session, type SessionRequest } from './session.js';
 
 /** A Node-style callback. */
@@ -70,7 +71,7 @@ function callbackOrPromise<T>(callback: StoreCallback<T> | undefined, run: (done
     run(callback);
     return undefined;
   }
-  return new Promise<T>((resolve, reject) => run((err, result) => (err ? reject(err) : resolve(result as T))));
+  return mayBeIgnored(new Promise<T>((resolve, reject) => run((err, result) => (err ? reject(err) : resolve(result as T)))));
 }
 
 const proto = StoreImpl.prototype as Store;
