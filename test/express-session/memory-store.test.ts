@@ -133,7 +133,8 @@ describe('session.MemoryStore', () => {
       this.log = [];
     }
     inherits(LoggedStore, session.MemoryStore);
-    (LoggedStore.prototype as Logged).set = function set(this: Logged, sid: string, sess: SessionObject, done?: (err?: unknown) => void) {
+    // Written as plain JavaScript would be: the parent's method called with the subclass's `this`.
+    (LoggedStore.prototype as { set: unknown }).set = function set(this: Logged, sid: string, sess: SessionObject, done?: (err?: unknown) => void) {
       this.log.push(sid);
       session.MemoryStore.prototype.set.call(this, sid, sess, done);
     };

@@ -23,6 +23,8 @@
  */
 import type { RequestHandler } from 'express';
 import { SessionCookie } from '../../core/session-cookie.js';
+// Types `req.session`, `req.sessionID` and `req.sessionStore` for TypeScript users.
+import '../express/request-types.js';
 import { createEngine } from './create-engine.js';
 import { registerEngine } from './engine-registry.js';
 import { MemoryStore } from './memory-store.js';

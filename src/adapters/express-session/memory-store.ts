@@ -20,16 +20,19 @@ export const BROWSER_SESSION_TTL = 86_400_000;
 /** Options of `session.MemoryStore`: those of Tessera's `MemoryStore` (`maxSessions`, `sweepInterval`, `maxValueBytes`, `clock`). */
 export type MemoryStoreOptions = NativeMemoryStoreOptions;
 
-/** An express-session `MemoryStore` (see the module comment). */
+/** An express-session `MemoryStore` (see the module comment). Called without a callback, each method returns a Promise. */
 export interface MemoryStore extends Store {
   /** Reads a session (`undefined` when missing or expired). Without a callback, returns a Promise. */
   get(sid: string, callback: (err: any, session?: SessionObject | null) => void): void;
   get(sid: string): Promise<SessionObject | undefined>;
   /** Creates or replaces a session; it expires with its cookie (a browser-session cookie: after a day). */
+  set(sid: string, session: SessionObject): Promise<void>;
   set(sid: string, session: SessionObject, callback?: (err?: any) => void): void;
   /** Deletes a session. */
+  destroy(sid: string): Promise<void>;
   destroy(sid: string, callback?: (err?: any) => void): void;
   /** Moves a session's expiry to its cookie's, keeping its data. */
+  touch(sid: string, session: SessionObject): Promise<void>;
   touch(sid: string, session: SessionObject, callback?: (err?: any) => void): void;
   /** Every unexpired session, keyed by ID. Without a callback, returns a Promise. */
   all(callback: (err: any, sessions?: Record<string, SessionObject>) => void): void;
@@ -38,6 +41,7 @@ export interface MemoryStore extends Store {
   length(callback: (err: any, length?: number) => void): void;
   length(): Promise<number>;
   /** Deletes every session. */
+  clear(): Promise<void>;
   clear(callback?: (err?: any) => void): void;
 }
 
