@@ -41,7 +41,7 @@ eachExpress((express) => {
 
   it('produces the same Set-Cookie attributes as express-session for the same options', async (t) => {
     const cookie = { maxAge: 60_000, sameSite: 'strict' as const, domain: 'example.test', path: '/', httpOnly: true };
-    const theirs = await start(t, express, undefined, routes, { mount: (app) => app.use(real({ secret: SECRET, cookie })) });
+    const theirs = await start(t, express, undefined, routes, { mount: (app) => app.use(real({ secret: SECRET, cookie, resave: true, saveUninitialized: true })) });
     const ours = await start(t, express, { secret: SECRET, cookie }, routes);
     const attributes = (header: string | undefined) => header?.split('; ').slice(1).map((a) => a.split('=')[0]);
     const a = setCookieFor((await theirs.client().request('/visit')).setCookies);
