@@ -10,76 +10,18 @@
  */
 import { EventEmitter } from 'node:events';
 import { parse as parseCookieHeader } from 'cookie';
-import type { Clock } from './clock.js';
 import { dataToJson, decodeRecord, encodeRecord } from './codec.js';
 import { StoreError, TesseraError } from './errors.js';
-import { SessionCookie, type CookieOptions } from './session-cookie.js';
-import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionHooks, type SessionState } from './session.js';
+import { SessionCookie } from './session-cookie.js';
+import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
 import { unsignId, signId, type Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { withTimeout } from './with-timeout.js';
 import type { StoreOperation } from './errors.js';
+import type { CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
+import { decideCommit } from './commit-policy.js';
 
-/** Everything the engine needs, fully resolved (no defaults applied here). */
-export interface EngineConfig {
-  store: Store;
-  /** Signing secrets (first signs, all verify); `undefined` when each request supplies them. */
-  secrets: readonly Secret[] | undefined;
-  genid: (request: unknown) => string;
-  cookie: CookieOptions;
-  saveUninitialized: boolean;
-  resave: boolean;
-  rolling: boolean;
-  /** Server-side idle timeout (ms): the store expiry is now + this. Unset: the cookie's expiry. */
-  idleTimeout: number | undefined;
-  /** Store expiry (ms from now) for a browser-session cookie when there is no idle timeout. */
-  fallbackTtl: number;
-  /** Skip a touch while the stored expiry is less than this much behind (ms); 0 always touches. */
-  touchAfter: number;
-  /** Deadline for each store call (ms); 0 leaves it to the store. */
-  storeTimeout: number;
-  /** Longest signed cookie value accepted; longer means "no session". */
-  maxCookieLength: number;
-  /** On `destroy`, send a cookie that deletes the browser's copy. */
-  clearCookieOnDestroy: boolean;
-  clock: Clock;
-  /**
-   * The class sessions are made of (default `Session`). An adapter may pass a subclass whose
-   * prototype matches its framework's session object (the express-session drop-in does).
-   */
-  sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
-}
-
-/** The request facts the engine needs. */
-export interface RequestContext {
-  /** Whether the request arrived over HTTPS (resolves `secure: 'auto'`). */
-  secure: boolean;
-  /** Cookie options for a session created by this request (express-session's `cookie(req)`). */
-  cookie?: CookieOptions;
-  /** Passed to `genid`. */
-  request?: unknown;
-  /** Adapter hooks, called on regenerate/destroy. */
-  hooks?: SessionHooks;
-}
-
-/** What `commit` decided. */
-export interface CommitResult {
-  /** A `Set-Cookie` header value to send, if any. */
-  setCookie: string | undefined;
-  /** What happened in the store. */
-  stored: 'saved' | 'touched' | 'none';
-}
-
-/** Events the engine emits, with their payloads. */
-export interface SessionEvents {
-  created: [session: Session];
-  saved: [session: Session];
-  touched: [session: Session];
-  regenerated: [session: Session];
-  destroyed: [session: Session];
-  expired: [key: string];
-  storeError: [error: StoreError];
-}
+export type { CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -224,26 +166,25 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const now = this.config.clock();
     session.cookie.resetMaxAge(now);
     const dataJson = dataToJson(sessionData(session));
-    const isNew = state.cookieId !== state.id;
     const hash = fingerprint(dataJson, state.userKey);
-    const modified = state.id !== state.originalId || hash !== state.originalHash;
-    // `regenerate` clears savedHash, so a hash match means "written under this very ID".
-    const alreadySaved = state.savedHash === hash;
-    const shouldSave =
-      isNew && !this.config.saveUninitialized && state.savedHash === undefined ? modified : !alreadySaved;
+    const isNew = state.cookieId !== state.id;
+    const decision = decideCommit(this.config, {
+      isNew,
+      modified: state.id !== state.originalId || hash !== state.originalHash,
+      // `regenerate` clears savedHash, so a hash match means "written under this very ID".
+      alreadySaved: state.savedHash === hash,
+      everSaved: state.savedHash !== undefined,
+      hasExpiry: session.cookie.expires !== null,
+    });
 
     let stored: CommitResult['stored'] = 'none';
-    if (shouldSave) {
+    if (decision.save) {
       await this.#write(session, dataJson, now);
       stored = 'saved';
-    } else if (!isNew && (await this.#touch(session, dataJson, now))) {
+    } else if (decision.touch && (await this.#touch(session, dataJson, now))) {
       stored = 'touched';
     }
-
-    const sendCookie = isNew
-      ? this.config.saveUninitialized || modified
-      : this.config.rolling || (session.cookie.expires !== null && modified);
-    if (!sendCookie) return { setCookie: undefined, stored };
+    if (!decision.sendCookie) return { setCookie: undefined, stored };
     // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
     if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
     return { setCookie: this.#serialize(session, ctx), stored };

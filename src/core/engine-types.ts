@@ -1,0 +1,72 @@
+/**
+ * The types the session engine is configured and observed with.
+ *
+ * @module
+ */
+import type { Clock } from './clock.js';
+import type { StoreError } from './errors.js';
+import type { CookieOptions, SessionCookie } from './session-cookie.js';
+import type { Session, SessionHooks, SessionState } from './session.js';
+import type { Secret } from './signature.js';
+import type { Store } from './store.js';
+
+/** Everything the engine needs, fully resolved (no defaults applied here). */
+export interface EngineConfig {
+  store: Store;
+  /** Signing secrets (first signs, all verify); `undefined` when each request supplies them. */
+  secrets: readonly Secret[] | undefined;
+  genid: (request: unknown) => string;
+  cookie: CookieOptions;
+  saveUninitialized: boolean;
+  resave: boolean;
+  rolling: boolean;
+  /** Server-side idle timeout (ms): the store expiry is now + this. Unset: the cookie's expiry. */
+  idleTimeout: number | undefined;
+  /** Store expiry (ms from now) for a browser-session cookie when there is no idle timeout. */
+  fallbackTtl: number;
+  /** Skip a touch while the stored expiry is less than this much behind (ms); 0 always touches. */
+  touchAfter: number;
+  /** Deadline for each store call (ms); 0 leaves it to the store. */
+  storeTimeout: number;
+  /** Longest signed cookie value accepted; longer means "no session". */
+  maxCookieLength: number;
+  /** On `destroy`, send a cookie that deletes the browser's copy. */
+  clearCookieOnDestroy: boolean;
+  clock: Clock;
+  /**
+   * The class sessions are made of (default `Session`). An adapter may pass a subclass whose
+   * prototype matches its framework's session object (the express-session drop-in does).
+   */
+  sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
+}
+
+/** The request facts the engine needs. */
+export interface RequestContext {
+  /** Whether the request arrived over HTTPS (resolves `secure: 'auto'`). */
+  secure: boolean;
+  /** Cookie options for a session created by this request (express-session's `cookie(req)`). */
+  cookie?: CookieOptions;
+  /** Passed to `genid`. */
+  request?: unknown;
+  /** Adapter hooks, called on regenerate/destroy. */
+  hooks?: SessionHooks;
+}
+
+/** What `commit` decided. */
+export interface CommitResult {
+  /** A `Set-Cookie` header value to send, if any. */
+  setCookie: string | undefined;
+  /** What happened in the store. */
+  stored: 'saved' | 'touched' | 'none';
+}
+
+/** Events the engine emits, with their payloads. */
+export interface SessionEvents {
+  created: [session: Session];
+  saved: [session: Session];
+  touched: [session: Session];
+  regenerated: [session: Session];
+  destroyed: [session: Session];
+  expired: [key: string];
+  storeError: [error: StoreError];
+}
