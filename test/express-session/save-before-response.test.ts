@@ -142,3 +142,21 @@ eachExpress((express) => {
     assert.equal(store.stored(idOf(setCookieFor(res.setCookies)))?.n, 1);
   });
 });
+
+eachExpress((express) => {
+  it('saves changes made after the first write of a streamed response, as express-session does', async (t) => {
+    const store = new CountingStore();
+    const app = await start(t, express, { secret: SECRET, store, resave: false, saveUninitialized: false }, (a) => {
+      a.get('/stream', (req, res) => {
+        data(req).n = 1;
+        res.write('a');
+        data(req).n = 2; // after the head went out
+        setTimeout(() => res.end('b'), 5);
+      });
+    });
+    const res = await app.client().request('/stream');
+    assert.equal(res.body, 'ab');
+    const id = idOf(setCookieFor(res.setCookies));
+    assert.equal(store.stored(id)?.n, 2);
+  });
+});

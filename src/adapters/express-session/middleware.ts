@@ -97,7 +97,17 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     engine.load(cookieId, contextOf(req, secure, cookieOptions)).then((loaded) => {
       req.session = loaded;
       req.sessionID = loaded.id;
-      commitBeforeHead(res, () => commit(req, res, loaded, secure, secrets), (error) => next(expressError(error)));
+      commitBeforeHead(
+        res,
+        () => commit(req, res, loaded, secure, secrets),
+        (error) => next(expressError(error)),
+        // A streamed response: changes made after its head went out are saved before it ends,
+        // as express-session saves at the end.
+        async () => {
+          const current = req.session as CoreSession | null | undefined;
+          if (current instanceof CoreSession && typeof req.sessionID === 'string') await engine.commitRemainder(current);
+        },
+      );
       next();
     }, (error: unknown) => next(expressError(error)));
   };
