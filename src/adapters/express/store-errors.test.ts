@@ -121,3 +121,36 @@ for (const { name, express } of expressVersions) {
     });
   }
 }
+
+for (const { name, express } of expressVersions) {
+  describe(`tessera/express when the head is sent around the middleware (${name})`, () => {
+    it('reports ERR_HEADERS_SENT to the error path instead of silently dropping the session cookie', async () => {
+      const manager = new SessionManager({ secret: TEST_SECRET, store: new MemoryStore({ sweepInterval: 0 }), warn: () => {} });
+      const errors: unknown[] = [];
+      const app = express();
+      // Keeps the original writeHead from before the session middleware patched it.
+      app.use((_req, res, next) => {
+        const writeHead = res.writeHead;
+        (res as unknown as { rawWriteHead: typeof writeHead }).rawWriteHead = writeHead;
+        next();
+      });
+      app.use(session(manager));
+      app.get('/', (req, res) => {
+        req.session.expressViews = 1;
+        (res as unknown as { rawWriteHead: (s: number) => void }).rawWriteHead.call(res, 200);
+        res.end('sent around');
+      });
+      app.use((err: { code?: string }, _req: Request, _res: Response, next: NextFunction) => {
+        errors.push(err);
+        next(err);
+      });
+      const server = await listen(app);
+      try {
+        await new HttpClient(server.url).request('/').catch(() => undefined);
+        assert.equal((errors[0] as { code?: string } | undefined)?.code, 'ERR_HEADERS_SENT');
+      } finally {
+        await server.close();
+      }
+    });
+  });
+}

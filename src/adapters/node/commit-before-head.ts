@@ -12,6 +12,7 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
+import { TesseraError } from '../../core/errors.js';
 
 /** Appends a `Set-Cookie` value to whatever the response already carries. */
 export function appendSetCookie(res: ServerResponse, value: string): void {
@@ -76,7 +77,13 @@ export function commitBeforeHead(
     promise.then(
       (setCookie) => {
         state = 'done';
-        if (setCookie !== undefined && !res.headersSent) appendSetCookie(res, setCookie);
+        if (setCookie !== undefined && res.headersSent) {
+          // Something wrote the head around our wrappers: the client would never get its cookie.
+          queue.length = 0;
+          onError(new TesseraError('ERR_HEADERS_SENT', 'the session cookie could not be sent: the response headers were already sent by code that bypassed the session middleware'));
+          return;
+        }
+        if (setCookie !== undefined) appendSetCookie(res, setCookie);
         if (head) replayHead(res, original.writeHead, head);
         for (const op of queue.splice(0)) {
           if (op.method === 'end') end(op.args);
