@@ -3,7 +3,7 @@
  * own core. It reads one JSON `LoadPlan` per line on stdin and answers each with one JSON line on
  * stdout (`{ ok: result }` or `{ error }`), one plan at a time. `login` logs in a pool of
  * sessions on a server and checks a sample of their cookies; `route` drives one route of that
- * server with autocannon (a warm-up, then the measured run) and checks the sample again.
+ * server with autocannon (a warm-up, or a measured run followed by the sample check again).
  *
  * Cookies rotate through the pool as one prebuilt request per session: autocannon cycles through
  * the list without rebuilding requests, so the load generator stays cheap.
@@ -23,7 +23,8 @@ export type LoadPlan =
       route: RouteName;
       connections: number;
       duration: number;
-      warmup: number;
+      /** False for a warm-up: no latencies kept, no checks. */
+      measure: boolean;
       sessionful: boolean;
     };
 
@@ -37,6 +38,12 @@ export interface RouteResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** CPU the load generator used during the run, as a fraction of one core (near 1: it may be the bottleneck). */
+  loadCpu: number;
+  /** CPU the server used during the run, as a fraction of one core (filled in by the orchestrator). */
+  serverCpu?: number;
+  /** Server CPU time per response, microseconds (filled in by the orchestrator). */
+  serverCpuPerRequest?: number;
 }
 
 /** What `login` prints. */
@@ -94,6 +101,8 @@ function percentile(sorted: Float64Array, p: number): number {
 function cannon(port: number, connections: number, requests: AutocannonRequest[], seconds: number, measure: boolean): Promise<RouteResult> {
   return new Promise((resolve) => {
     const latencies: number[] = [];
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
     const instance = autocannon({
       url: `http://127.0.0.1:${port}`,
       connections,
@@ -104,6 +113,8 @@ function cannon(port: number, connections: number, requests: AutocannonRequest[]
       if (status >= 200 && status < 300) latencies.push(ms);
     });
     instance.on('done', (result) => {
+      const cpu = process.cpuUsage(cpuStart);
+      const loadCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - wallStart);
       const sorted = Float64Array.from(latencies).sort();
       resolve({
         rps: result['2xx'] / result.duration,
@@ -112,6 +123,7 @@ function cannon(port: number, connections: number, requests: AutocannonRequest[]
         total: result['2xx'] + result.non2xx,
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,
+        loadCpu,
       });
     });
   });
@@ -173,8 +185,8 @@ async function execute(plan: LoadPlan): Promise<LoginResult | RouteRun> {
   if (!cookies) throw new Error(`no login on port ${plan.port} before route ${plan.route}`);
   const { method, path, cookie } = PATHS[plan.route];
   const requests = cookie ? cookies.map((c) => ({ method, path, headers: { cookie: c } })) : [{ method, path }];
-  if (plan.warmup > 0) await cannon(plan.port, plan.connections, requests, plan.warmup, false);
-  const result = await cannon(plan.port, plan.connections, requests, plan.duration, true);
+  const result = await cannon(plan.port, plan.connections, requests, plan.duration, plan.measure);
+  if (!plan.measure) return { result, problems };
   if (plan.sessionful && plan.route === 'create') {
     const res = await fetch(`${base}/create`, { method: 'POST' });
     await res.text();

@@ -1,6 +1,8 @@
 /**
  * Heap bytes per session of an in-memory store, in its own process:
- * `node --expose-gc --import tsx bench/memory.ts <es-memory|ts-memory> <N>`.
+ * `node --expose-gc --import tsx bench/memory.ts <es-memory|ts-memory|ts-memory-api> <N>`.
+ * `ts-memory` fills Tessera's MemoryStore the way the middleware does (the core's encoded record
+ * into the native store); `ts-memory-api` goes through `session.MemoryStore`'s callback API.
  * Collects garbage, reads `heapUsed`, inserts N sessions of the same data through the store's own
  * API (values built the way each library builds them), collects again and prints
  * `{ bytesPerSession, n, ... }` as JSON. Keys are each library's own ID format (express-session:
@@ -12,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { dataToJson, encodeRecord } from '../src/core/codec.js';
 import { generateSessionId } from '../src/core/id.js';
 import { SessionCookie } from '../src/core/session-cookie.js';
-import { expressSession } from './servers/untyped.js';
+import { dropIn, expressSession, importTessera } from './servers/untyped.js';
 import { loggedInData, MAX_AGE } from './session-data.js';
 
 /** What the memory child prints. */
@@ -48,9 +50,20 @@ async function fillExpressSession(n: number): Promise<unknown> {
   return store;
 }
 
+/** The drop-in's `session.MemoryStore`, through its express-session API (`set(sid, session, cb)`). */
+async function fillDropInApi(n: number): Promise<unknown> {
+  const session = await dropIn();
+  const store = new session.MemoryStore({ maxSessions: n + 1, sweepInterval: 0 }) as unknown as PeerStore;
+  for (let i = 0; i < n; i++) {
+    const sess = { cookie: new SessionCookie({ maxAge: MAX_AGE, httpOnly: true, path: '/' }), ...loggedInData(`user-${i}`) };
+    await new Promise<void>((resolve, reject) => store.set(generateSessionId(), sess, (e) => (e ? reject(e) : resolve())));
+  }
+  return store;
+}
+
 /** Tessera's MemoryStore, given what the core hands it: the encoded record and its expiry. */
 async function fillTessera(n: number): Promise<unknown> {
-  const { MemoryStore } = await import('../src/stores/memory/index.js');
+  const { MemoryStore } = await importTessera<typeof import('../src/stores/memory/index.js')>('stores/memory/index.js');
   // maxSessions at least N, or the default bound (10,000) would evict what is being measured.
   const store = new MemoryStore({ maxSessions: n + 1, sweepInterval: 0 });
   for (let i = 0; i < n; i++) {
@@ -65,8 +78,9 @@ async function fillTessera(n: number): Promise<unknown> {
 async function main(): Promise<void> {
   const kind = process.argv[2];
   const n = Number(process.argv[3] ?? 20_000);
-  const fill = kind === 'es-memory' ? fillExpressSession : kind === 'ts-memory' ? fillTessera : undefined;
-  if (!fill) throw new Error('usage: memory.ts <es-memory|ts-memory> <N>');
+  const fills: Record<string, (n: number) => Promise<unknown>> = { 'es-memory': fillExpressSession, 'ts-memory': fillTessera, 'ts-memory-api': fillDropInApi };
+  const fill = fills[kind ?? ''];
+  if (!fill) throw new Error(`usage: memory.ts <${Object.keys(fills).join('|')}> <N>`);
   // Load the modules and warm the code once, so their own allocations are not counted.
   await fill(10);
   const heapBefore = collect();

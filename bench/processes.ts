@@ -5,6 +5,7 @@
  * @module
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './config.js';
 import type { LoadPlan, LoginResult, RouteRun } from './load.js';
@@ -22,7 +23,24 @@ function pinned(core: number | undefined, nodeArgs: string[]): [string, string[]
 /** A running contender server. */
 export interface Server {
   port: number;
+  /** CPU seconds (user + system) the server process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU seconds of a process from /proc (NaN where /proc is missing). */
+export function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Keeps the last `max` characters of a stream, for error messages. */
@@ -67,6 +85,8 @@ export async function startServer(id: string, options: { core: number | undefine
   });
   return {
     port,
+    // taskset execs node in place, so the child's pid is the server's.
+    cpuSeconds: () => processCpuSeconds(child.pid),
     stop: async () => {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -125,7 +145,7 @@ export function startLoadWorker(core: number | undefined): LoadWorker {
   child.once('exit', (code) => pending?.reject(new Error(`load generator exited (${code ?? child.signalCode}): ${stderr()}`)));
   const run = (plan: LoadPlan): Promise<unknown> => {
     if (pending) return Promise.reject(new Error('load generator is busy'));
-    const budget = plan.mode === 'login' ? plan.sessions * 50 + 60_000 : (plan.warmup + plan.duration + 60) * 1000;
+    const budget = plan.mode === 'login' ? plan.sessions * 50 + 60_000 : (plan.duration + 60) * 1000;
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), budget);
       pending = {

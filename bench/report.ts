@@ -6,7 +6,7 @@
  */
 import { CONTENDERS, PAIRS, ROUTES, type BenchSettings, type RouteName } from './config.js';
 import type { MemoryResult } from './memory.js';
-import { median, roundRatios, routeResults, summarize, type RunRecord } from './stats.js';
+import { median, roundCpuRatios, roundRatios, routeResults, summarize, type RunRecord } from './stats.js';
 import type { StoreSize } from './store-size.js';
 import { OPTIONS_TEXT } from './session-data.js';
 
@@ -47,11 +47,11 @@ function targetRows(data: BenchData): string[] {
   return rows;
 }
 
-function ratioRows(data: BenchData): string[] {
-  const rows = [`| tessera / peer | ${ROUTES.join(' | ')} |`, `| --- | ${ROUTES.map(() => '---').join(' | ')} |`];
+function ratioRows(data: BenchData, ratios: typeof roundRatios): string[] {
+  const rows = [`| tessera vs peer | ${ROUTES.join(' | ')} |`, `| --- | ${ROUTES.map(() => '---').join(' | ')} |`];
   for (const pair of PAIRS) {
     const cells = ROUTES.map((route) => {
-      const s = summarize(roundRatios(data.runs, pair.tessera, pair.peer, route));
+      const s = summarize(ratios(data.runs, pair.tessera, pair.peer, route));
       return s.n === 0 ? '-' : `${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)})`;
     });
     rows.push(`| ${pair.tessera} / ${pair.peer} | ${cells.join(' | ')} |`);
@@ -60,13 +60,13 @@ function ratioRows(data: BenchData): string[] {
 }
 
 function contenderRows(data: BenchData): string[] {
-  const head = ROUTES.flatMap((r) => [`${r} req/s`, `${r} p99 ms`]);
+  const head = ROUTES.flatMap((r) => [`${r} req/s`, `${r} p99 ms`, `${r} CPU us/req`]);
   const rows = [`| contender | ${head.join(' | ')} | valid runs |`, `| --- | ${head.map(() => '---:').join(' | ')} | ---: |`];
   for (const c of CONTENDERS) {
     if (data.skipped.some((s) => s.id === c.id)) continue;
     const cells = ROUTES.flatMap((route) => {
       const results = routeResults(data.runs, c.id, route);
-      return [int(median(results.map((r) => r.rps))), fmt(median(results.map((r) => r.p99)))];
+      return [int(median(results.map((r) => r.rps))), fmt(median(results.map((r) => r.p99))), int(median(results.map((r) => r.serverCpuPerRequest ?? Number.NaN)))];
     });
     const valid = data.runs.filter((r) => r.contender === c.id && r.result && r.result.problems.length === 0).length;
     const all = data.runs.filter((r) => r.contender === c.id).length;
@@ -77,7 +77,11 @@ function contenderRows(data: BenchData): string[] {
 
 function memoryRows(data: BenchData): string[] {
   const rows = ['| store | where | sessions | bytes / session |', '| --- | --- | ---: | ---: |'];
-  const names: Record<string, string> = { 'es-memory': "express-session's MemoryStore", 'ts-memory': "Tessera's MemoryStore" };
+  const names: Record<string, string> = {
+    'es-memory': "express-session's MemoryStore",
+    'ts-memory': "Tessera's MemoryStore, as the middleware fills it",
+    'ts-memory-api': "Tessera's session.MemoryStore, through its callback API",
+  };
   for (const m of data.memory) rows.push(`| ${names[m.store] ?? m.store} | V8 heap | ${int(m.n)} | ${int(m.bytesPerSession)} |`);
   for (const s of data.storeSizes) {
     const where = /redis/i.test(s.store) ? 'Redis `MEMORY USAGE`' : 'PostgreSQL `pg_total_relation_size` / rows';
@@ -87,17 +91,22 @@ function memoryRows(data: BenchData): string[] {
 }
 
 function rawRows(data: BenchData): string[] {
-  const rows = ['| round | pos | contender | route | req/s | p50 ms | p99 ms | responses | non-2xx | errors | notes |', '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  const rows = [
+    '| round | pos | contender | route | req/s | p50 ms | p99 ms | responses | non-2xx | errors | server CPU | CPU us/req | load CPU | notes |',
+    '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
   for (const run of data.runs) {
     if (!run.result) {
-      rows.push(`| ${run.round} | ${run.position} | ${run.contender} | - | - | - | - | - | - | - | ${run.error ?? 'no result'} |`);
+      rows.push(`| ${run.round} | ${run.position} | ${run.contender} | - | - | - | - | - | - | - | - | - | - | ${run.error ?? 'no result'} |`);
       continue;
     }
     for (const route of ROUTES) {
       const r = run.result.routes[route];
       if (!r) continue;
       const notes = route === 'read' ? [`login ${int(run.result.loginMs)} ms`, ...run.result.problems].join('; ') : '';
-      rows.push(`| ${run.round} | ${run.position} | ${run.contender} | ${route} | ${int(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.total} | ${r.non2xx} | ${r.errors} | ${notes} |`);
+      const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${Math.round(100 * x)}%`);
+      const cells = [int(r.rps), fmt(r.p50), fmt(r.p99), r.total, r.non2xx, r.errors, pct(r.serverCpu), int(r.serverCpuPerRequest ?? Number.NaN), pct(r.loadCpu)];
+      rows.push(`| ${run.round} | ${run.position} | ${run.contender} | ${route} | ${cells.join(' | ')} | ${notes} |`);
     }
   }
   return rows;
@@ -119,7 +128,13 @@ export function renderReport(data: BenchData): string {
     '',
     '## All ratios (median, min-max over rounds)',
     '',
-    ...ratioRows(data),
+    'Throughput, tessera / peer:',
+    '',
+    ...ratioRows(data, roundRatios),
+    '',
+    'Server CPU time per request, peer / tessera (above 1: Tessera\'s server process spent less CPU per request; steadier than throughput on a shared machine, but it leaves out the Redis/PostgreSQL server\'s own CPU):',
+    '',
+    ...ratioRows(data, roundCpuRatios),
     '',
     '## Per contender (medians over rounds)',
     '',
@@ -144,7 +159,7 @@ export function renderReport(data: BenchData): string {
     `- Routes: \`GET /read\` (reads the user name from the session; 401 without one), \`POST /modify\` (increments a counter: a store write each request), \`POST /create\` (no cookie; writes a cart into a new session). read and modify rotate through the pool's cookies.`,
     `- Session options, identical for express-session and tessera/express-session: \`${OPTIONS_TEXT}\`. Native tessera/express: \`SessionManager({ secret, store: new MemoryStore(), name: 'sid', cookie: { maxAge }, idleTimeout: maxAge })\`. SQLite: both on a file in the temp directory in WAL mode. Redis: node-redis client. PostgreSQL: pg Pool (max 10).`,
     '- A run counts only if every response was 2xx with no socket errors and every cookie check passed; a ratio needs both runs of its round valid.',
-    '- Latency p50/p99 are computed from autocannon\'s per-response times (2xx only). Redis and PostgreSQL run on the same 2 cores, unpinned, so they compete with the server and the load generator.',
+    '- Latency p50/p99 are computed from autocannon\'s per-response times (2xx only). Server CPU is read from /proc around each measured run (CPU us/req = server CPU time / responses); load CPU is the load generator\'s own share of its core (near 100%: the generator, not the server, limits that run). Redis and PostgreSQL run on the same 2 cores, unpinned, so they compete with the server and the load generator.',
     '',
     '<details><summary>Raw per-round numbers</summary>',
     '',

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { CONTENDERS, ROOT, ROUTES, missingSource, readSettings, type Contender, type Service } from './config.js';
 import type { MemoryResult } from './memory.js';
+import { buildTessera, TESSERA_DIST, useSources } from './build.js';
 import { hasTaskset, runJson, startLoadWorker, startServer, type LoadWorker, type Server } from './processes.js';
 import { renderReport, type BenchData } from './report.js';
 import type { RunRecord } from './stats.js';
@@ -80,14 +81,21 @@ async function runRound(round: number, order: readonly Contender[], pin: boolean
         const record = records[i]!;
         const server = servers[i];
         if (!record.result || !server) continue;
-        const plan = { mode: 'route', port: server.port, route, connections: settings.connections, duration: settings.duration, warmup: settings.warmup, sessionful: !c.sessionless } as const;
+        const plan = { mode: 'route', port: server.port, route, connections: settings.connections, sessionful: !c.sessionless } as const;
         try {
-          const run = await load.run(plan);
+          if (settings.warmup > 0) await load.run({ ...plan, duration: settings.warmup, measure: false });
+          const cpuBefore = server.cpuSeconds();
+          const wallBefore = performance.now();
+          const run = await load.run({ ...plan, duration: settings.duration, measure: true });
+          const cpu = server.cpuSeconds() - cpuBefore;
+          run.result.serverCpu = cpu / ((performance.now() - wallBefore) / 1000);
+          run.result.serverCpuPerRequest = (cpu * 1e6) / run.result.total;
           record.result.routes[route] = run.result;
           record.result.problems.push(...run.problems.map((p) => `[${route}] ${p}`));
           const r = run.result;
           const flags = [r.non2xx ? `${r.non2xx} non-2xx` : '', r.errors ? `${r.errors} errors` : '', ...run.problems].filter(Boolean).join('; ');
-          log(`  round ${round} ${route.padEnd(6)} ${c.id.padEnd(13)} ${Math.round(r.rps).toString().padStart(6)} req/s  p99 ${r.p99.toFixed(2)} ms${flags ? `  ! ${flags}` : ''}`);
+          const cpus = `cpu server ${Math.round(100 * (r.serverCpu ?? NaN))}% (${Math.round(r.serverCpuPerRequest ?? NaN)} us/req) load ${Math.round(100 * r.loadCpu)}%`;
+          log(`  round ${round} ${route.padEnd(6)} ${c.id.padEnd(13)} ${Math.round(r.rps).toString().padStart(6)} req/s  p99 ${r.p99.toFixed(2).padStart(6)} ms  ${cpus}${flags ? `  ! ${flags}` : ''}`);
         } catch (error) {
           record.result.problems.push(`[${route}] ${message(error)}`);
           log(`  round ${round} ${route} ${c.id}: FAILED: ${message(error)}`);
@@ -102,7 +110,7 @@ async function runRound(round: number, order: readonly Contender[], pin: boolean
 
 async function memory(): Promise<{ memory: MemoryResult[]; storeSizes: StoreSize[] }> {
   const out: { memory: MemoryResult[]; storeSizes: StoreSize[] } = { memory: [], storeSizes: [] };
-  for (const kind of ['es-memory', 'ts-memory']) {
+  for (const kind of ['es-memory', 'ts-memory', 'ts-memory-api']) {
     try {
       const result = await runJson<MemoryResult>('bench/memory.ts', [kind, String(settings.memoryN)], { nodeArgs: ['--expose-gc'], timeoutMs: 120_000 });
       out.memory.push(result);
@@ -123,6 +131,9 @@ async function memory(): Promise<{ memory: MemoryResult[]; storeSizes: StoreSize
 async function main(): Promise<void> {
   const pin = hasTaskset();
   if (!pin) log('taskset not found (apt-get install -y util-linux): running UNPINNED, numbers are less comparable');
+  log(useSources() ? 'Tessera from src/ through tsx (BENCH_TESSERA=src)' : `compiling Tessera into ${TESSERA_DIST} ...`);
+  const buildProblems = buildTessera();
+  if (buildProblems) log(`tsc reported errors (output still emitted):\n${buildProblems}`);
   const { contenders, skipped } = await plan();
   const perRun = 3 + settings.sessions / 400 + ROUTES.length * (settings.warmup + settings.duration + 0.3);
   log(`${contenders.length} contenders x ${settings.rounds} rounds, about ${Math.round((perRun * contenders.length * settings.rounds) / 60)} min`);
@@ -149,6 +160,7 @@ async function main(): Promise<void> {
       kernel: release(),
       node: process.version,
       pinning: pin ? 'server on core 0, load generator on core 1 (taskset)' : 'none (taskset missing)',
+      tessera: useSources() ? 'TypeScript sources through tsx (BENCH_TESSERA=src)' : `compiled by tsc (ES2022) into ${TESSERA_DIST}${buildProblems ? ', with type errors reported' : ''}`,
       'load average (1/5/15 min) at start / end': `${loadStart} / ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
       versions: ['express', 'express-session', 'autocannon', 'better-sqlite3', 'better-sqlite3-session-store', 'connect-redis', 'redis', 'connect-pg-simple', 'pg']
         .map((p) => `${p} ${version(p)}`)

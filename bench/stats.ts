@@ -78,6 +78,22 @@ export function roundRatios(runs: readonly RunRecord[], tessera: string, peer: s
   return ratios;
 }
 
+/**
+ * Per-round ratios `peer / tessera` of server CPU time per response (above 1: Tessera's server
+ * spent less CPU per request). Less sensitive to a noisy machine than throughput, but it leaves
+ * out the CPU of the Redis or PostgreSQL server.
+ */
+export function roundCpuRatios(runs: readonly RunRecord[], tessera: string, peer: string, route: RouteName): number[] {
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
+  const ratios: number[] = [];
+  for (const round of rounds) {
+    const t = validRoute(runs.find((r) => r.round === round && r.contender === tessera), route)?.serverCpuPerRequest;
+    const p = validRoute(runs.find((r) => r.round === round && r.contender === peer), route)?.serverCpuPerRequest;
+    if (t !== undefined && p !== undefined && t > 0 && Number.isFinite(p)) ratios.push(p / t);
+  }
+  return ratios;
+}
+
 /** A contender's valid results on a route, across rounds. */
 export function routeResults(runs: readonly RunRecord[], contender: string, route: RouteName): RouteResult[] {
   return runs.filter((r) => r.contender === contender).flatMap((r) => validRoute(r, route) ?? []);

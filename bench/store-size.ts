@@ -19,7 +19,7 @@ import { SessionCookie } from '../src/core/session-cookie.js';
 import { reachable } from '../test/helpers/services.js';
 import { deletePrefix, REDIS_URL } from './servers/redis.js';
 import { POSTGRES_URL, poolWithSchema } from './servers/postgres.js';
-import { expressSession, importAs, requireAs } from './servers/untyped.js';
+import { expressSession, importAs, importTessera, requireAs } from './servers/untyped.js';
 import { loggedInData, MAX_AGE } from './session-data.js';
 
 /** One measurement, or why it was skipped. */
@@ -80,7 +80,7 @@ async function redisSizes(n: number): Promise<StoreSize[]> {
     if (!haveTessera) {
       out.push({ store: 'tessera RedisStore', n, skipped: 'src/stores/redis not written yet' });
     } else {
-      const mod = await importAs<{ RedisStore: new (o: object) => TesseraStore }>('../../src/stores/redis/index.js');
+      const mod = await importTessera<{ RedisStore: new (o: object) => TesseraStore }>('stores/redis/index.js');
       const prefix = `bench:size:tessera:${process.pid}:`;
       const store = new mod.RedisStore({ client, prefix });
       await fillTessera(store, n);
@@ -110,7 +110,7 @@ async function postgresSizes(n: number): Promise<StoreSize[]> {
     const peer = new PgStore({ pool, schemaName: schema, tableName: 'session', createTableIfMissing: true });
     await fillPeer(peer, n);
     peer.close();
-    const { PostgresStore } = await import('../src/stores/postgres/index.js');
+    const { PostgresStore } = await importTessera<typeof import('../src/stores/postgres/index.js')>('stores/postgres/index.js');
     const store = new PostgresStore({ pool, schema, table: 'tessera_sessions', pruneInterval: 0 });
     await fillTessera(store, n);
     await store.close();

@@ -6,7 +6,7 @@
  */
 import { noSession } from './app.js';
 import { closeIfAny, type Factory } from './built.js';
-import { dropIn, expressSession } from './untyped.js';
+import { dropIn, expressSession, importTessera } from './untyped.js';
 import { MAX_AGE, SECRET, sessionOptions } from '../session-data.js';
 
 export const none: Factory = async () => ({ middleware: noSession, close: async () => {} });
@@ -23,10 +23,14 @@ export const tsMemory: Factory = async () => {
   return { middleware: session({ ...sessionOptions(), store }), close: () => closeIfAny(store) };
 };
 
+type ManagerModule = typeof import('../../src/core/manager.js');
+type MemoryModule = typeof import('../../src/stores/memory/index.js');
+type ExpressModule = typeof import('../../src/adapters/express/index.js');
+
 export const nativeMemory: Factory = async () => {
-  const { SessionManager } = await import('../../src/core/manager.js');
-  const { MemoryStore } = await import('../../src/stores/memory/index.js');
-  const { session } = await import('../../src/adapters/express/index.js');
+  const { SessionManager } = await importTessera<ManagerModule>('core/manager.js');
+  const { MemoryStore } = await importTessera<MemoryModule>('stores/memory/index.js');
+  const { session } = await importTessera<ExpressModule>('adapters/express/index.js');
   const store = new MemoryStore();
   // The same lifetime as the express-session contenders: cookie maxAge and server idle timeout.
   const manager = new SessionManager({ secret: SECRET, store, name: 'sid', cookie: { maxAge: MAX_AGE }, idleTimeout: MAX_AGE });

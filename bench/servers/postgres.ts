@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { closeIfAny, type Factory } from './built.js';
-import { dropIn, expressSession, importAs, requireAs } from './untyped.js';
+import { dropIn, expressSession, importTessera, requireAs } from './untyped.js';
 import { sessionOptions } from '../session-data.js';
 
 /** The PostgreSQL server (`BENCH_POSTGRES_URL`, default the local `test` database). */
@@ -54,7 +54,7 @@ interface TesseraPostgresModule {
 
 export const tsPostgres: Factory = async (tag) => {
   const session = await dropIn();
-  const { PostgresStore } = await importAs<TesseraPostgresModule>('../../src/stores/postgres/index.js');
+  const { PostgresStore } = await importTessera<TesseraPostgresModule>('stores/postgres/index.js');
   const schema = schemaFor(tag);
   const { pool, drop } = await poolWithSchema(schema);
   const store = new PostgresStore({ pool, schema });

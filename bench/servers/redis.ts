@@ -6,7 +6,7 @@
  */
 import { createClient } from 'redis';
 import { closeIfAny, type Factory } from './built.js';
-import { dropIn, expressSession, importAs } from './untyped.js';
+import { dropIn, expressSession, importAs, importTessera } from './untyped.js';
 import { sessionOptions } from '../session-data.js';
 
 /** The Redis server (`BENCH_REDIS_URL`, default the local one). */
@@ -59,7 +59,7 @@ interface TesseraRedisModule {
 
 export const tsRedis: Factory = async (tag) => {
   const session = await dropIn();
-  const { RedisStore } = await importAs<TesseraRedisModule>('../../src/stores/redis/index.js');
+  const { RedisStore } = await importTessera<TesseraRedisModule>('stores/redis/index.js');
   const client = await connect();
   const prefix = `bench:${tag}:`;
   const store = new RedisStore({ client, prefix });

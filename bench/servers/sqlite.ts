@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { closeIfAny, type Factory } from './built.js';
-import { dropIn, expressSession, importAs, requireAs } from './untyped.js';
+import { dropIn, expressSession, importTessera, requireAs } from './untyped.js';
 import { sessionOptions } from '../session-data.js';
 
 function dbPath(tag: string): string {
@@ -48,7 +48,7 @@ interface SqliteModule {
 
 export const tsSqlite: Factory = async (tag) => {
   const session = await dropIn();
-  const { SqliteStore } = await importAs<SqliteModule>('../../src/stores/sqlite/index.js');
+  const { SqliteStore } = await importTessera<SqliteModule>('stores/sqlite/index.js');
   const path = dbPath(tag);
   const store = new SqliteStore({ path });
   return {

@@ -38,6 +38,15 @@ export async function importAs<T>(specifier: string): Promise<T> {
   return (await import(target)) as T;
 }
 
+/**
+ * A Tessera module by its path under src/ with a `.js` ending (e.g. `stores/redis/index.js`):
+ * from the compiled bench/.tmp/dist (see bench/build.ts), or the sources with `BENCH_TESSERA=src`.
+ */
+export function importTessera<T>(path: string): Promise<T> {
+  const base = process.env.BENCH_TESSERA === 'src' ? '../../src/' : '../.tmp/dist/';
+  return importAs<T>(`${base}${path}`);
+}
+
 /** The parts of `tessera/express-session` (the drop-in) the benchmark uses. */
 export interface DropInModule {
   default?: DropIn;
@@ -52,7 +61,7 @@ export interface DropIn {
 
 /** The drop-in, whichever way it is exported (default export, or a named `session`). */
 export async function dropIn(): Promise<DropIn> {
-  const mod = await importAs<DropInModule>('../../src/adapters/express-session/index.js');
+  const mod = await importTessera<DropInModule>('adapters/express-session/index.js');
   const fn = mod.default ?? mod.session;
   if (typeof fn !== 'function') throw new Error('src/adapters/express-session exports no session function');
   return fn;
