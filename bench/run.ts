@@ -9,10 +9,9 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { CONTENDERS, ROOT, ROUTES, missingSource, readSettings, type Contender, type Service } from './config.js';
 import type { MemoryResult } from './memory.js';
 import { buildTessera, TESSERA_DIST, useSources } from './build.js';
@@ -26,9 +25,10 @@ const settings = readSettings();
 const started = Date.now();
 const log = (line: string): void => console.error(line);
 
+/** An installed package's version (read from its folder: not every exports map lists package.json). */
 function version(pkg: string): string {
   try {
-    return (createRequire(join(ROOT, 'package.json'))(`${pkg}/package.json`) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
   }
