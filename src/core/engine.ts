@@ -20,6 +20,7 @@ import { withTimeout } from './with-timeout.js';
 import type { StoreOperation } from './errors.js';
 import type { CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 import { decideCommit } from './commit-policy.js';
+import { VerifiedCookies } from './verified-cookies.js';
 
 export type { CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
@@ -27,6 +28,9 @@ export type { CommitResult, EngineConfig, RequestContext, SessionEvents } from '
 export class SessionEngine extends EventEmitter<SessionEvents> {
   /** The resolved configuration. */
   readonly config: EngineConfig;
+
+  /** Cookie values already verified against `config.secrets`: repeat requests skip the HMAC. */
+  readonly #verified = new VerifiedCookies(10_000);
 
   constructor(config: EngineConfig) {
     super();
@@ -46,7 +50,13 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
   readSignedValue(value: string | undefined, secrets: readonly Secret[] | undefined = this.config.secrets): string | undefined {
     if (value === undefined || value.length === 0 || value.length > this.config.maxCookieLength || !secrets) return undefined;
-    return unsignId(value, secrets);
+    // The memo answers only for the configured secrets (per-request secrets are checked afresh).
+    const memo = secrets === this.config.secrets ? this.#verified : undefined;
+    const known = memo?.get(value);
+    if (known !== undefined) return known;
+    const id = unsignId(value, secrets);
+    if (id !== undefined) memo?.remember(value, id);
+    return id;
   }
 
   /** The session ID carried by a `Cookie` header under `name`, verified. */
