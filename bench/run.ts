@@ -1,7 +1,9 @@
 /**
  * The benchmark orchestrator (`npm run bench`). Settings come from the environment (see
  * `readSettings` in config.ts): BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS,
- * BENCH_SESSIONS, BENCH_MEMORY_N, BENCH_ONLY, BENCH_MEMORY=0, BENCH_PROFILE=<id>, BENCH_WRITE=0.
+ * BENCH_SESSIONS, BENCH_MEMORY_N, BENCH_ONLY, BENCH_MEMORY=0, BENCH_PROFILE=<id>, BENCH_WRITE=0;
+ * BENCH_TESSERA=src runs Tessera from its sources (see build.ts); BENCH_REDIS_URL and
+ * BENCH_POSTGRES_URL point at other servers.
  *
  * Per round, each contender gets a fresh server process pinned to core 0 and the load
  * generator runs pinned to core 1; the contender order flips every round. Then the memory
@@ -19,7 +21,9 @@ import { hasTaskset, runJson, startLoadWorker, startServer, type LoadWorker, typ
 import { renderReport, type BenchData } from './report.js';
 import type { RunRecord } from './stats.js';
 import type { StoreSize } from './store-size.js';
-import { postgresAvailable, redisAvailable } from '../test/helpers/services.js';
+import { POSTGRES_URL } from './servers/postgres.js';
+import { REDIS_URL } from './servers/redis.js';
+import { reachable } from '../test/helpers/services.js';
 
 const settings = readSettings();
 const started = Date.now();
@@ -35,7 +39,7 @@ function version(pkg: string): string {
 }
 
 async function plan(): Promise<{ contenders: Contender[]; skipped: BenchData['skipped'] }> {
-  const up: Record<Service, boolean> = { redis: await redisAvailable(), postgres: await postgresAvailable() };
+  const up: Record<Service, boolean> = { redis: await reachable(REDIS_URL, 6379), postgres: await reachable(POSTGRES_URL, 5432) };
   const contenders: Contender[] = [];
   const skipped: BenchData['skipped'] = [];
   for (const c of CONTENDERS) {
