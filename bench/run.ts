@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,13 @@ import { reachable } from '../test/helpers/services.js';
 const settings = readSettings();
 const started = Date.now();
 const log = (line: string): void => console.error(line);
+
+/** The commit measured, and whether src/ had uncommitted changes (the build compiles the working tree). */
+function commitOf(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  return dirty ? `${head} + uncommitted changes in src/ (${dirty.split('\n').length} files)` : head;
+}
 
 /** An installed package's version (read from its folder: not every exports map lists package.json). */
 function version(pkg: string): string {
@@ -136,6 +144,7 @@ async function main(): Promise<void> {
   const pin = hasTaskset();
   if (!pin) log('taskset not found (apt-get install -y util-linux): running UNPINNED, numbers are less comparable');
   log(useSources() ? 'Tessera from src/ through tsx (BENCH_TESSERA=src)' : `compiling Tessera into ${TESSERA_DIST} ...`);
+  const commit = commitOf();
   const buildProblems = buildTessera();
   if (buildProblems) log(`tsc reported errors (output still emitted):\n${buildProblems}`);
   const { contenders, skipped } = await plan();
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
       kernel: release(),
       node: process.version,
       pinning: pin ? 'server on core 0, load generator on core 1 (taskset)' : 'none (taskset missing)',
+      commit,
       tessera: useSources() ? 'TypeScript sources through tsx (BENCH_TESSERA=src)' : `compiled by tsc (ES2022) into ${TESSERA_DIST}${buildProblems ? ', with type errors reported' : ''}`,
       'load average (1/5/15 min) at start / end': `${loadStart} / ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
       versions: ['express', 'express-session', 'autocannon', 'better-sqlite3', 'better-sqlite3-session-store', 'connect-redis', 'redis', 'connect-pg-simple', 'pg']
