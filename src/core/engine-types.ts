@@ -52,6 +52,16 @@ export interface RequestContext {
   hooks?: SessionHooks;
 }
 
+/** What `commit` needs from the response side. */
+export interface CommitContext {
+  /** Whether the request arrived over HTTPS (a Secure cookie is only sent then). */
+  secure: boolean;
+  /** Secrets for this request, when they are not the configured ones (cookie-parser's `req.secret`). */
+  secrets?: readonly Secret[];
+  /** The cookie's name. */
+  cookieName: string;
+}
+
 /** What `commit` decided. */
 export interface CommitResult {
   /** A `Set-Cookie` header value to send, if any. */

@@ -18,11 +18,11 @@ import { unsignId, signId, type Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { withTimeout } from './with-timeout.js';
 import type { StoreOperation } from './errors.js';
-import type { CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
+import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 import { decideCommit } from './commit-policy.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
-export type { CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
+export type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -167,7 +167,16 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * Rejects with a `StoreError` when the store write fails, and with a `TesseraError`
    * (`ERR_COOKIE_SERIALIZE`) when the cookie cannot be serialised.
    */
-  async commit(session: Session, ctx: { secure: boolean; secrets?: readonly Secret[]; cookieName: string }): Promise<CommitResult> {
+  async commit(session: Session, ctx: CommitContext): Promise<CommitResult> {
+    return this.commitNow(session, ctx);
+  }
+
+  /**
+   * `commit`, answered synchronously when the store has nothing to do (the common read-only
+   * request: unchanged, touch throttled), so an adapter can send the response without waiting a
+   * tick; a Promise otherwise. Throws (or rejects) as `commit` does.
+   */
+  commitNow(session: Session, ctx: CommitContext): CommitResult | Promise<CommitResult> {
     const state = session[kState];
     if (state.destroyed) {
       const clear = this.config.clearCookieOnDestroy && state.cookieId !== undefined;
@@ -186,18 +195,17 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       everSaved: state.savedHash !== undefined,
       hasExpiry: session.cookie.expires !== null,
     });
-
-    let stored: CommitResult['stored'] = 'none';
-    if (decision.save) {
-      await this.#write(session, dataJson, now);
-      stored = 'saved';
-    } else if (decision.touch && (await this.#touch(session, dataJson, now))) {
-      stored = 'touched';
+    const finish = (stored: CommitResult['stored']): CommitResult => {
+      if (!decision.sendCookie) return { setCookie: undefined, stored };
+      // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
+      if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
+      return { setCookie: this.#serialize(session, ctx), stored };
+    };
+    if (decision.save) return this.#write(session, dataJson, now).then(() => finish('saved'));
+    if (decision.touch && this.#touchDue(session, now)) {
+      return this.#touch(session, dataJson, now).then(() => finish('touched'));
     }
-    if (!decision.sendCookie) return { setCookie: undefined, stored };
-    // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
-    if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
-    return { setCookie: this.#serialize(session, ctx), stored };
+    return finish('none');
   }
 
   /**
@@ -214,7 +222,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     await this.#write(session, dataJson, this.config.clock());
   }
 
-  #serialize(session: Session, ctx: { secure: boolean; secrets?: readonly Secret[]; cookieName: string }): string {
+  #serialize(session: Session, ctx: CommitContext): string {
     const secret = (ctx.secrets ?? this.config.secrets)?.[0];
     if (secret === undefined) throw new TesseraError('ERR_SECRET_MISSING', 'secret option required for sessions');
     try {
@@ -253,19 +261,19 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     this.emit('saved', session);
   }
 
-  /** Touches the store unless the stored expiry is still fresh (the throttle). True if it wrote. */
-  async #touch(session: Session, dataJson: string, now: number): Promise<boolean> {
+  /** Whether a touch is due: the stored expiry is at least `touchAfter` behind the new one (the throttle). */
+  #touchDue(session: Session, now: number): boolean {
+    const loaded = session[kState].loadedExpiresAt;
+    if (this.config.touchAfter <= 0 || loaded === undefined || !Number.isFinite(loaded)) return true;
+    return this.#expiresAt(session, now) - loaded >= this.config.touchAfter;
+  }
+
+  async #touch(session: Session, dataJson: string, now: number): Promise<void> {
     const state = session[kState];
-    const expiresAt = this.#expiresAt(session, now);
-    const loaded = state.loadedExpiresAt;
-    if (this.config.touchAfter > 0 && loaded !== undefined && Number.isFinite(loaded) && expiresAt - loaded < this.config.touchAfter) {
-      return false;
-    }
     const record = this.#record(session, dataJson, now);
     await this.#call('touch', () => this.config.store.touch(this.storeKey(state.id), record));
     state.loadedExpiresAt = record.expiresAt;
     this.emit('touched', session);
-    return true;
   }
 
   /** Writes the session now (explicit `save()`). */

@@ -9,7 +9,7 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { RequestContext, SessionEngine } from '../../core/engine.js';
+import type { CommitResult, RequestContext, SessionEngine } from '../../core/engine.js';
 import { kState, Session as CoreSession } from '../../core/session.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
@@ -57,18 +57,21 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     };
   }
 
-  const commit = async (req: Request, res: Response, loaded: CoreSession, secure: boolean, secrets: Secret[]): Promise<string | undefined> => {
+  const commit = (req: Request, res: Response, loaded: CoreSession, secure: boolean, secrets: Secret[]): string | undefined | Promise<string | undefined> => {
     const current = req.session as CoreSession | null | undefined;
     if (current == null) {
       // `req.session = null` (or `delete req.session`): `unset` decides the stored session's fate.
-      if (options.unsetDestroy && req.sessionID && !loaded[kState].destroyed) await engine.destroy(loaded);
+      if (options.unsetDestroy && req.sessionID && !loaded[kState].destroyed) return engine.destroy(loaded).then(() => undefined);
       return undefined;
     }
     // An app that replaced the ID (or the session) with something else gets nothing saved.
     if (typeof req.sessionID !== 'string' || !(current instanceof CoreSession)) return undefined;
-    const { setCookie } = await engine.commit(current, { secure, secrets, cookieName: options.name });
-    if (setCookie !== undefined) alignDate(res, current);
-    return setCookie;
+    const cookieSent = ({ setCookie }: CommitResult): string | undefined => {
+      if (setCookie !== undefined) alignDate(res, current);
+      return setCookie;
+    };
+    const result = engine.commitNow(current, { secure, secrets, cookieName: options.name });
+    return result instanceof Promise ? result.then(cookieSent) : cookieSent(result);
   };
 
   return function session(req: Request, res: Response, next: NextFunction): void {

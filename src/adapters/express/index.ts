@@ -44,13 +44,16 @@ export function session(manager: SessionManager<object>): RequestHandler {
         req.session = session;
         req.sessionStore = manager.store;
         Object.defineProperty(req, 'sessionID', { get: () => req.session?.id, configurable: true, enumerable: true });
-        res.vary('Cookie');
+        // Most responses carry no Vary yet: set it directly rather than through res.vary's parser.
+        if (res.hasHeader('Vary')) res.vary('Cookie');
+        else res.setHeader('Vary', 'Cookie');
         commitBeforeHead(
           res,
-          async () => {
+          () => {
             const current = req.session;
             if (!current) return undefined;
-            return (await manager.commitSession(current, { secure, cookieName })).setCookie;
+            const result = manager.commitNow(current, { secure, cookieName });
+            return result instanceof Promise ? result.then((r) => r.setCookie) : result.setCookie;
           },
           next,
           async () => {

@@ -22,16 +22,21 @@ export function appendSetCookie(res: ServerResponse, value: string): void {
   else res.setHeader('Set-Cookie', [String(prev), value]);
 }
 
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
 type Op = { method: 'write' | 'end' | 'flushHeaders'; args: unknown[] };
 
 /**
- * Defers `res`'s head and body until `commit()` settles. `commit` resolves to a `Set-Cookie`
- * value (or `undefined`); if it rejects, the buffered response is dropped and `onError` is
- * called with the response still unsent, so the framework's error path can answer instead.
+ * Defers `res`'s head and body until `commit()` settles. `commit` returns (or resolves to) a
+ * `Set-Cookie` value or `undefined`; a value returned synchronously lets the response go out at
+ * once. If it throws or rejects, the buffered response is dropped and `onError` is called with
+ * the response still unsent, so the framework's error path can answer instead.
  */
 export function commitBeforeHead(
   res: ServerResponse,
-  commit: () => Promise<string | undefined>,
+  commit: () => string | undefined | Promise<string | undefined>,
   onError: (error: unknown) => void,
   finish?: () => Promise<void>,
 ): void {
@@ -64,45 +69,49 @@ export function commitBeforeHead(
     promise.then(run, onError);
   };
 
+  const committed = (setCookie: string | undefined): void => {
+    state = 'done';
+    if (setCookie !== undefined && res.headersSent) {
+      // Something wrote the head around our wrappers: the client would never get its cookie.
+      queue.length = 0;
+      onError(new TesseraError('ERR_HEADERS_SENT', 'the session cookie could not be sent: the response headers were already sent by code that bypassed the session middleware'));
+      return;
+    }
+    if (setCookie !== undefined) appendSetCookie(res, setCookie);
+    if (head) replayHead(res, original.writeHead, head);
+    for (const op of queue.splice(0)) {
+      if (op.method === 'end') end(op.args);
+      else (original[op.method] as (...a: unknown[]) => unknown).apply(res, op.args);
+    }
+  };
+
+  const failed = (error: unknown): void => {
+    state = 'done';
+    head = undefined;
+    queue.length = 0;
+    // The response the app built is dropped: its redirect target and cookies must not ride
+    // on the error response that replaces it.
+    if (!res.headersSent) {
+      res.removeHeader('location');
+      res.removeHeader('set-cookie');
+    }
+    onError(error);
+  };
+
   const start = (method: Op['method']): void => {
     if (state !== 'open') return;
     state = 'committing';
     streamed = method !== 'end';
-    let promise: Promise<string | undefined>;
+    let result: string | undefined | Promise<string | undefined>;
     try {
-      promise = commit();
+      result = commit();
     } catch (error) {
-      promise = Promise.reject(error);
+      failed(error);
+      return;
     }
-    promise.then(
-      (setCookie) => {
-        state = 'done';
-        if (setCookie !== undefined && res.headersSent) {
-          // Something wrote the head around our wrappers: the client would never get its cookie.
-          queue.length = 0;
-          onError(new TesseraError('ERR_HEADERS_SENT', 'the session cookie could not be sent: the response headers were already sent by code that bypassed the session middleware'));
-          return;
-        }
-        if (setCookie !== undefined) appendSetCookie(res, setCookie);
-        if (head) replayHead(res, original.writeHead, head);
-        for (const op of queue.splice(0)) {
-          if (op.method === 'end') end(op.args);
-          else (original[op.method] as (...a: unknown[]) => unknown).apply(res, op.args);
-        }
-      },
-      (error: unknown) => {
-        state = 'done';
-        head = undefined;
-        queue.length = 0;
-        // The response the app built is dropped: its redirect target and cookies must not ride
-        // on the error response that replaces it.
-        if (!res.headersSent) {
-          res.removeHeader('location');
-          res.removeHeader('set-cookie');
-        }
-        onError(error);
-      },
-    );
+    // Nothing for the store to do (a read-only request): the response goes out in this tick.
+    if (!isPromise(result)) committed(result);
+    else result.then(committed, failed);
   };
 
   res.writeHead = function writeHead(this: ServerResponse, ...args: unknown[]) {
