@@ -17,6 +17,7 @@ export { Session } from './core/session.js';
 export type { SessionData, SessionCallback, SessionHooks, RegenerateOptions } from './core/session.js';
 export { SessionCookie } from './core/session-cookie.js';
 export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './core/session-cookie.js';
+export { boundedCalls } from './core/store.js';
 export type { Store, StoreRecord } from './core/store.js';
 export { TesseraError, StoreError, isTesseraError } from './core/errors.js';
 export type { TesseraErrorCode, StoreOperation } from './core/errors.js';

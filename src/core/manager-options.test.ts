@@ -147,10 +147,10 @@ describe('SessionManager defaults', () => {
   it('sends HttpOnly, SameSite=Lax, Path=/ cookies, Secure exactly on HTTPS, with no maxAge', () => {
     assert.deepEqual(config.cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' });
   });
-  it('expires idle sessions after 30 minutes, touches at most once a minute, waits 5 s for the store', () => {
+  it('expires idle sessions after 30 minutes, touches at most once a minute, adds no timer to its own memory store', () => {
     assert.equal(config.idleTimeout, 30 * 60_000);
     assert.equal(config.touchAfter, 60_000);
-    assert.equal(config.storeTimeout, 5000);
+    assert.equal(config.storeTimeout, 0);
   });
   it('does not store uninitialized sessions, and does not roll the cookie', () => {
     assert.equal(config.saveUninitialized, false);
@@ -173,5 +173,26 @@ describe('SessionManager defaults', () => {
     assert.equal(m.cookieName(true), 'app.sid');
     assert.equal(m.cookieName(false), 'app.sid');
     assert.equal(warnings.length, 0);
+  });
+});
+
+describe('SessionManager store deadline', () => {
+  const plainStore = () => {
+    const inner = new MemoryStore({ sweepInterval: 0 });
+    return {
+      get: (k: string) => inner.get(k),
+      set: (k: string, r: Parameters<MemoryStore['set']>[1]) => inner.set(k, r),
+      touch: (k: string, r: Parameters<MemoryStore['touch']>[1]) => inner.touch(k, r),
+      delete: (k: string) => inner.delete(k),
+    };
+  };
+  it("adds no timer to Tessera's own stores, which bound their calls themselves", () => {
+    assert.equal(new SessionManager({ secret }).config.storeTimeout, 0);
+    assert.equal(new SessionManager({ secret, store: new MemoryStore() }).config.storeTimeout, 0);
+  });
+  it('gives any other store a 5 s deadline by default, or the one configured', () => {
+    assert.equal(new SessionManager({ secret, store: plainStore() }).config.storeTimeout, 5000);
+    assert.equal(new SessionManager({ secret, store: plainStore(), storeTimeout: 250 }).config.storeTimeout, 250);
+    assert.equal(new SessionManager({ secret, store: new MemoryStore(), storeTimeout: 250 }).config.storeTimeout, 250);
   });
 });

@@ -10,7 +10,7 @@ import { generateSessionId } from './id.js';
 import type { CookieOptions } from './session-cookie.js';
 import type { Session, SessionData, SessionHooks } from './session.js';
 import type { Secret } from './signature.js';
-import type { Store } from './store.js';
+import { boundedCalls, type Store } from './store.js';
 import { checkBoolean, checkCookieName, checkCookieOptions, checkDuration, checkPrefixRules, checkSecrets } from './validate.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
@@ -40,7 +40,7 @@ export interface SessionManagerOptions {
   rolling?: boolean;
   /** Generates session IDs. Default: 256 random bits, base64url. */
   genid?: () => string;
-  /** Deadline for each store call, in ms. Default 5000. */
+  /** Deadline for each store call, in ms. Default 5000, or none for Tessera's own stores (they bound every call themselves). */
   storeTimeout?: number;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
@@ -101,7 +101,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     checkDuration('idleTimeout', idleTimeout, { allowZero: false });
     const touchAfter = options.touchAfter ?? 60_000;
     checkDuration('touchAfter', touchAfter);
-    const storeTimeout = options.storeTimeout ?? 5000;
+    // Tessera's own stores bound every call themselves; a timer per call would only cost.
+    const storeTimeout = options.storeTimeout ?? (options.store === undefined || isBounded(options.store) ? 0 : 5000);
     checkDuration('storeTimeout', storeTimeout);
     checkBoolean('saveUninitialized', options.saveUninitialized);
     checkBoolean('rolling', options.rolling);
@@ -157,6 +158,10 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
   commitSession(session: Session, input: { secure: boolean; cookieName: string }): Promise<CommitResult> {
     return this.commit(session, input);
   }
+}
+
+function isBounded(store: unknown): boolean {
+  return typeof store === 'object' && store !== null && (store as { [boundedCalls]?: unknown })[boundedCalls] === true;
 }
 
 /** True for an object with the four required Store methods. */

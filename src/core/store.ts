@@ -92,3 +92,11 @@ export interface Store {
    */
   close?(): Promise<void>;
 }
+
+/**
+ * A store sets `[boundedCalls] = true` when no call of it can hang: it bounds each call with its
+ * own deadline (Tessera's Redis and PostgreSQL stores, the express-session bridge) or never
+ * waits on I/O (the memory and SQLite stores). The core then adds no timer of its own to its
+ * calls; any other store gets the manager's `storeTimeout`.
+ */
+export const boundedCalls: unique symbol = Symbol.for('tessera.store.boundedCalls');

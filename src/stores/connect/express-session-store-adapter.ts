@@ -6,7 +6,7 @@
  */
 import { systemClock, type Clock } from '../../core/clock.js';
 import { StoreError } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { fromCallback, type NodeCallback } from './callbacks.js';
 import { fromSessionObject, toSessionObject, type SessionObject } from './session-value.js';
@@ -89,6 +89,8 @@ function isNotFound(error: unknown): boolean {
  * ```
  */
 export class ExpressSessionStoreAdapter implements Store {
+  /** Every call is bounded (see `boundedCalls` in the Store contract). */
+  readonly [boundedCalls] = true;
   /** The wrapped express-session store. */
   readonly target: ExpressSessionStoreLike;
   readonly #timeout: number;

@@ -6,7 +6,7 @@
  */
 import { systemClock, type Clock } from '../../core/clock.js';
 import { StoreError } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { RecencyMap, type RecencyEntry } from './recency-map.js';
 
 /** Options of `MemoryStore`. */
@@ -66,6 +66,8 @@ const DONE: Promise<void> = Promise.resolve();
  * ```
  */
 export class MemoryStore implements Store {
+  /** Every call is bounded (see `boundedCalls` in the Store contract). */
+  readonly [boundedCalls] = true;
   readonly #records = new RecencyMap<StoreRecord>();
   readonly #byUser = new Map<string, Set<string>>();
   readonly #clock: Clock;

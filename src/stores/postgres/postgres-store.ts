@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { StoreError, toStoreError, type StoreOperation } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { buildStatements, checkIdentifier, type NamedStatement, type PostgresStatements } from './sql.js';
 
@@ -102,6 +102,8 @@ interface Row {
  * ```
  */
 export class PostgresStore implements Store {
+  /** Every call is bounded (see `boundedCalls` in the Store contract). */
+  readonly [boundedCalls] = true;
   readonly #pool: PostgresPool;
   readonly #sql: PostgresStatements;
   readonly #createTable: boolean;

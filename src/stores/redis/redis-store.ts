@@ -5,7 +5,7 @@
  * @module
  */
 import { StoreError, type StoreOperation } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
 import { decodePayload, encodePayload, header } from './record-format.js';
@@ -102,6 +102,8 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  * ```
  */
 export class RedisStore implements Store {
+  /** Every call is bounded (see `boundedCalls` in the Store contract). */
+  readonly [boundedCalls] = true;
   readonly #connection: RedisConnection;
   readonly #prefix: string;
   readonly #timeout: number;

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { StoreError, toStoreError } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { createSchema, prepareStatements, TABLE_NAME, type SessionStatements } from './sqlite-schema.js';
 
 /** Options of `SqliteStore`. Pass `path` or `db`, not both. */
@@ -84,6 +84,8 @@ const MAX_TIMER_MS = 2_147_483_647;
  * ```
  */
 export class SqliteStore implements Store {
+  /** Every call is bounded (see `boundedCalls` in the Store contract). */
+  readonly [boundedCalls] = true;
   readonly #db: SqliteDatabase;
   readonly #ownsDb: boolean;
   readonly #sql: SessionStatements;
