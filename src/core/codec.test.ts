@@ -86,3 +86,26 @@ describe('decoding a hostile record', () => {
     assert.ok(session.cookie instanceof SessionCookie);
   });
 });
+
+describe('decodeRecord: the data fingerprint cut from the stored text', () => {
+  const cookie = { originalMaxAge: null, expires: null, httpOnly: true, path: '/a}b"c' };
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['empty data', {}],
+    ['flat data', { user: 'ada', visits: 3 }],
+    ['nested data with a __tessera key and braces in strings', { x: { a: 1, __tessera: 2 }, s: '},"__tessera":{' }],
+    ['non-ASCII', { name: 'Zoë 🎉 日本' }],
+  ];
+  for (const [name, data] of cases) {
+    it(`equals JSON.stringify of the data for ${name}`, () => {
+      const dataJson = JSON.stringify(data);
+      const value = encodeRecord(cookie, dataJson, { v: 1, createdAt: 123 });
+      const decoded = decodeRecord(value);
+      assert.equal(decoded.dataJson, dataJson);
+      assert.deepEqual(decoded.data, data);
+    });
+  }
+  it('falls back to serialising for an express-session record (no __tessera)', () => {
+    const decoded = decodeRecord('{"cookie":{"path":"/"},"b":1,"a":2}');
+    assert.equal(decoded.dataJson, '{"b":1,"a":2}');
+  });
+});

@@ -61,7 +61,28 @@ export function decodeRecord(value: string): DecodedRecord {
   return {
     cookie: cookie as StoredCookie,
     data,
-    dataJson: JSON.stringify(data),
+    dataJson: storedDataJson(value, cookie, meta) ?? JSON.stringify(data),
     meta: typeof meta === 'object' && meta !== null ? (meta as RecordMeta) : undefined,
   };
+}
+
+const COOKIE_HEAD = '{"cookie":';
+const META_HEAD = ',"__tessera":';
+
+/**
+ * The data's JSON cut straight out of a record `encodeRecord` wrote, instead of serialising the
+ * parsed data again on every load (the hot path of a read-only request). `undefined` when the
+ * record is not laid out exactly as `encodeRecord` lays it out (an express-session record, say);
+ * the caller then serialises. A cut that differs from what serialising would give can only make
+ * an unchanged session look changed (one extra write), never hide a change.
+ */
+function storedDataJson(value: string, cookie: object, meta: unknown): string | undefined {
+  if (typeof meta !== 'object' || meta === null || !value.startsWith(COOKIE_HEAD)) return undefined;
+  // Both are canonical JSON.stringify output, so serialising the parsed objects gives their text back.
+  const bodyStart = COOKIE_HEAD.length + JSON.stringify(cookie).length;
+  const metaStart = value.length - 1 - META_HEAD.length - JSON.stringify(meta).length;
+  if (metaStart < bodyStart || !value.startsWith(META_HEAD, metaStart)) return undefined;
+  if (metaStart === bodyStart) return '{}';
+  if (value.charCodeAt(bodyStart) !== 44 /* , */) return undefined;
+  return `{${value.slice(bodyStart + 1, metaStart)}}`;
 }
