@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import { createClient } from 'redis';
 import { redisAvailable, redisUrl, skipUnless, uniqueName } from '../helpers/services.js';
 import { data, eachExpress, idOf, SECRET, setCookieFor, start } from './helpers.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-setups.js';
 
 const { skip } = skipUnless(await redisAvailable(), 'Redis');
 const prefix = `${uniqueName()}:`;
@@ -29,9 +30,7 @@ describe('connect-redis as the store', { skip: skip ?? false }, () => {
 
   after(async () => {
     if (client === undefined) return;
-    const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
-    if (keys.length > 0) await client.del(keys);
+    await deleteKeysWithPrefix(false, prefix);
     client.destroy();
   });
 

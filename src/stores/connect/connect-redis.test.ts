@@ -9,6 +9,7 @@ import request from 'supertest';
 import { redisAvailable, redisUrl, skipUnless, uniqueName } from '../../../test/helpers/services.js';
 import { storeConformance } from '../../testing/index.js';
 import { fromExpressSessionStore } from './index.js';
+import { deleteKeysWithPrefix } from '../../../test/helpers/redis-setups.js';
 
 const available = await redisAvailable();
 const skip = skipUnless(available, 'Redis').skip ?? false;
@@ -23,9 +24,7 @@ const connected = async (): Promise<Client> => {
 
 after(async () => {
   if (client === undefined) return;
-  const keys: string[] = [];
-  for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
-  if (keys.length > 0) await client.del(keys);
+  await deleteKeysWithPrefix(false, prefix);
   client.destroy();
 });
 
