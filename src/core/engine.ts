@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { parse as parseCookieHeader } from 'cookie';
-import { dataToJson, decodeRecord, encodeRecord } from './codec.js';
+import { dataToJson, decodeRecord, encodeRecord, type DecodedRecord } from './codec.js';
 import { StoreError, TesseraError } from './errors.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
@@ -130,22 +130,27 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return cookie;
   }
 
-  #fromRecord(id: string, record: StoreRecord, ctx: RequestContext): Session {
-    let decoded;
+  /** Decodes a stored value; one that is not a session record is a store fault, not "no session". */
+  #decode(record: StoreRecord): DecodedRecord {
     try {
-      decoded = decodeRecord(record.value);
+      return decodeRecord(record.value);
     } catch (cause) {
       throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
     }
+  }
+
+  #fromRecord(id: string, record: StoreRecord, ctx: RequestContext): Session {
+    const decoded = this.#decode(record);
+    const hash = fingerprint(decoded.dataJson, record.userKey);
     const session = this.#newSession(
       {
         engine: this,
         id,
         cookieId: id,
         originalId: id,
-        originalHash: fingerprint(decoded.dataJson, record.userKey),
+        originalHash: hash,
         // With `resave` off, an unchanged session counts as already saved.
-        savedHash: this.config.resave ? undefined : fingerprint(decoded.dataJson, record.userKey),
+        savedHash: this.config.resave ? undefined : hash,
         loadedExpiresAt: record.expiresAt,
         createdAt: decoded.meta?.createdAt ?? this.config.clock(),
         userKey: record.userKey,
@@ -330,12 +335,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     if (record === undefined || record.expiresAt <= this.config.clock()) {
       throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
     }
-    let decoded;
-    try {
-      decoded = decodeRecord(record.value);
-    } catch (cause) {
-      throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
-    }
+    const decoded = this.#decode(record);
     assignData(session, decoded.data);
     session.cookie = new SessionCookie(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;
