@@ -92,3 +92,15 @@ export function checkPrefixRules(name: string, cookie: CookieOptions): void {
     throw new TypeError('name: a __Secure- cookie must be Secure; cookie.secure cannot be false');
   }
 }
+
+/**
+ * A numeric store option: `fallback` when unset, else a finite number of at least `min`;
+ * anything else is a `TypeError` naming the store and the option.
+ */
+export function checkStoreNumber(store: string, option: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new TypeError(`${store}: \`${option}\` must be a finite number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}

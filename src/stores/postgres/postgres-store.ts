@@ -9,6 +9,7 @@ import { StoreError, toStoreError, type StoreOperation } from '../../core/errors
 import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { buildStatements, checkIdentifier, type NamedStatement, type PostgresStatements } from './sql.js';
+import { checkStoreNumber } from '../../core/validate.js';
 
 /** What the store needs of a pool: `query`. A `pg.Pool` (or a `pg.Client`) fits. */
 export type PostgresPool = Pick<Pool, 'query'>;
@@ -39,13 +40,8 @@ const JITTER = 0.2;
 /** setTimeout's largest delay; a larger one silently becomes 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-function checkNumber(option: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new TypeError(`PostgresStore: \`${option}\` must be a finite number >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+const checkNumber = (option: string, value: unknown, fallback: number, min: number): number =>
+  checkStoreNumber('PostgresStore', option, value, fallback, min);
 
 /** Stores an expiry as an integer number of milliseconds (rounded up, so never earlier). */
 function toStoredExpiry(expiresAt: number): number {

@@ -10,6 +10,7 @@ import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
 import { decodePayload, encodePayload, header } from './record-format.js';
 import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, runScript } from './scripts.js';
+import { checkStoreNumber } from '../../core/validate.js';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -34,13 +35,8 @@ const DEFAULT_PREFIX = 'tessera:';
 const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 + 64 * 1024;
 
-function checkNumber(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    throw new TypeError(`RedisStore: \`${option}\` must be a finite number >= 1, got ${String(value)}`);
-  }
-  return value;
-}
+const checkNumber = (option: string, value: unknown, fallback: number): number =>
+  checkStoreNumber('RedisStore', option, value, fallback, 1);
 
 /** The expiry as the integer milliseconds PXAT takes; rounded down, so never later than asked. */
 function toPxat(expiresAt: unknown): number {
