@@ -47,6 +47,16 @@ describe('SessionCookie: maxAge, expires, originalMaxAge', () => {
     assert.equal(c.originalMaxAge, null);
   });
 
+  it('records the exact lifetime even when the clock ticks between reads', () => {
+    // A clock that moves 1 ms on every read: originalMaxAge must still be the lifetime given.
+    let t = 1_700_000_000_000;
+    const ticking = (): number => t++;
+    const c = new SessionCookie({ maxAge: 600_000 }, ticking);
+    assert.equal(c.originalMaxAge, 600_000);
+    c.maxAge = 30_000;
+    assert.equal(c.originalMaxAge, 30_000);
+  });
+
   it('derives originalMaxAge from an expires set directly', () => {
     const clock = manualClock();
     const c = new SessionCookie({ expires: new Date(clock.now() + 5000) }, clock.now);

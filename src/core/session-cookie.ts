@@ -100,7 +100,10 @@ export class SessionCookie {
 
   set maxAge(ms: number | null) {
     if (ms !== null && typeof ms !== 'number') throw new TypeError('maxAge must be a number or null');
-    this.expires = ms === null ? null : new Date(this.#clock() + ms);
+    // One clock read: going through the `expires` setter would read the clock twice and could
+    // record 599999 for a 600000 ms lifetime when a millisecond ticks in between.
+    this.#expires = ms === null ? null : new Date(this.#clock() + ms);
+    this.originalMaxAge = ms;
   }
 
   /** Renews the expiry from `originalMaxAge`, as of `now`. */
