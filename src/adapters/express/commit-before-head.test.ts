@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Express } from 'express';
 import { session } from './index.js';
+import { commitBeforeHead } from '../node/commit-before-head.js';
 import { SessionManager } from '../../core/manager.js';
 import type { Store, StoreRecord } from '../../core/store.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
@@ -132,6 +133,41 @@ const cases: Array<{ path: string; status: number; body: string; cookies: string
   { path: '/no-content', status: 204, body: '', cookies: [] },
 ];
 
+/**
+ * Requests `path` while the store's next write is held, and checks that not a byte of the
+ * response arrived before the write was done, then that it is the expected response with
+ * exactly one `sessionCookie` beside the app's own cookies.
+ */
+async function expectHeld(
+  url: string,
+  store: GatedStore,
+  { path, status, body, cookies }: (typeof cases)[number],
+  sessionCookie = 'sid=',
+): Promise<void> {
+  store.log.length = 0;
+  const started = store.hold();
+  const client = new HttpClient(url);
+  const pending = client.request(path).then((res) => {
+    store.log.push('client:response');
+    return res;
+  });
+  await started;
+  await delay(50);
+  assert.deepEqual(store.log, ['set:start'], 'the response head waited for the store');
+  store.release();
+  const res = await pending;
+  assert.deepEqual(store.log, ['set:start', 'set:done', 'client:response']);
+  assert.equal(res.status, status);
+  assert.equal(res.body, body);
+  assert.equal(res.setCookies.filter((c) => c.startsWith(sessionCookie)).length, 1, 'exactly one session cookie');
+  assert.deepEqual(
+    res.setCookies.filter((c) => !/^(sid|other)=/.test(c)),
+    cookies,
+    "the app's own cookies arrive beside it",
+  );
+  assert.equal(store.inner.size > 0, true);
+}
+
 for (const { name, express } of expressVersions) {
   describe(`tessera/express commits before the status line (${name})`, () => {
     const store = new GatedStore();
@@ -146,32 +182,8 @@ for (const { name, express } of expressVersions) {
     });
     after(() => server.close());
 
-    for (const { path, status, body, cookies } of cases) {
-      it(`${path}: no response until the store write is done, then the session cookie`, async () => {
-        store.log.length = 0;
-        const started = store.hold();
-        const client = new HttpClient(server.url);
-        const pending = client.request(path).then((res) => {
-          store.log.push('client:response');
-          return res;
-        });
-        await started;
-        await delay(50);
-        assert.deepEqual(store.log, ['set:start'], 'the response head waited for the store');
-        store.release();
-        const res = await pending;
-        assert.deepEqual(store.log, ['set:start', 'set:done', 'client:response']);
-        assert.equal(res.status, status);
-        assert.equal(res.body, body);
-        const session = res.setCookies.filter((c) => c.startsWith('sid='));
-        assert.equal(session.length, 1, 'exactly one session cookie');
-        assert.deepEqual(
-          res.setCookies.filter((c) => !c.startsWith('sid=')),
-          cookies,
-          "the app's own cookies arrive beside it",
-        );
-        assert.equal(store.inner.size > 0, true);
-      });
+    for (const c of cases) {
+      it(`${c.path}: no response until the store write is done, then the session cookie`, () => expectHeld(server.url, store, c));
     }
 
     it('redirect then follow at once: the next request reads the session (no express-session race)', async () => {
@@ -187,6 +199,83 @@ for (const { name, express } of expressVersions) {
       } finally {
         store.latency = 0;
       }
+    });
+  });
+}
+
+for (const { name, express } of expressVersions) {
+  describe(`tessera/express holds the response whoever else wraps it (${name})`, () => {
+    it('after an earlier middleware wrapped writeHead, write, end and flushHeaders itself', async (t) => {
+      const store = new GatedStore();
+      const calls: string[] = [];
+      const app = express();
+      // Own-property wrappers installed before the session middleware, as compression does.
+      app.use((_req, res, next) => {
+        for (const method of ['writeHead', 'write', 'end', 'flushHeaders'] as const) {
+          const inner = res[method] as (...args: unknown[]) => unknown;
+          (res as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
+            calls.push(method);
+            return inner.apply(this, args);
+          };
+        }
+        next();
+      });
+      app.use(session(new SessionManager({ secret: TEST_SECRET, store, warn: () => {} })));
+      addRoutes(app);
+      const server = await listen(app);
+      t.after(() => server.close());
+      for (const c of cases.filter((x) => ['/send', '/chunks', '/flush', '/write-head'].includes(x.path))) {
+        calls.length = 0;
+        await expectHeld(server.url, store, c);
+        assert.ok(calls.includes('end'), `${c.path}: the earlier wrapper still sees the calls`);
+      }
+    });
+
+    it('when the route is in a mounted sub-app (Express swaps the response prototype on the way in)', async (t) => {
+      const store = new GatedStore();
+      const app = express();
+      app.use(session(new SessionManager({ secret: TEST_SECRET, store, warn: () => {} })));
+      const sub = express();
+      addRoutes(sub);
+      app.use('/sub', sub);
+      const server = await listen(app);
+      t.after(() => server.close());
+      for (const c of cases.filter((x) => ['/send', '/json', '/pipe'].includes(x.path))) {
+        await expectHeld(server.url, store, { ...c, path: `/sub${c.path}` });
+      }
+    });
+
+    it('when two layers hold the same response, both finish before the head', async (t) => {
+      const store = new GatedStore();
+      const app = express();
+      app.use(session(new SessionManager({ secret: TEST_SECRET, store, warn: () => {} })));
+      // A second hold on the same response (another session layer): its commit takes 30 ms.
+      app.use((_req, res, next) => {
+        commitBeforeHead(
+          res,
+          async () => {
+            await delay(30);
+            store.log.push('second:done');
+            return 'other=1; Path=/';
+          },
+          next,
+        );
+        next();
+      });
+      addRoutes(app);
+      const server = await listen(app);
+      t.after(() => server.close());
+      store.log.length = 0;
+      const res = await new HttpClient(server.url).request('/send').then((r) => {
+        store.log.push('client:response');
+        return r;
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.body, 'hello');
+      assert.deepEqual(store.log.slice(-1), ['client:response']);
+      assert.ok(store.log.includes('set:done') && store.log.includes('second:done'), store.log.join(','));
+      assert.equal(res.setCookies.filter((c) => c.startsWith('sid=')).length, 1);
+      assert.ok(res.setCookies.includes('other=1; Path=/'), res.setCookies.join(' | '));
     });
   });
 }
