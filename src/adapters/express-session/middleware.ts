@@ -10,6 +10,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CommitResult, RequestContext, SessionEngine } from '../../core/engine.js';
+import { pathMatches } from '../../core/path-match.js';
 import { kState, Session as CoreSession } from '../../core/session.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
@@ -84,7 +85,7 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
       return;
     }
     const cookieOptions = cookieOptionsOf(req);
-    if (!originalPathname(req).startsWith(cookieOptions.path || '/')) {
+    if (!pathMatches(originalPathname(req), cookieOptions.path || '/')) {
       next();
       return;
     }
