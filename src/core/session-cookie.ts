@@ -70,6 +70,8 @@ export class SessionCookie {
   constructor(options?: CookieOptions | StoredCookie, clock: Clock = systemClock) {
     this.#clock = clock;
     if (!options) return;
+    // express-session's Cookie: a truthy non-object is a programming error, not "no options".
+    if (typeof options !== 'object') throw new TypeError('argument options must be an object');
     if (options.path !== undefined) this.path = options.path;
     if (options.httpOnly !== undefined) this.httpOnly = options.httpOnly;
     if (options.secure !== undefined) this.secure = options.secure;
@@ -78,7 +80,8 @@ export class SessionCookie {
     if (options.partitioned !== undefined) this.partitioned = options.partitioned;
     if (options.priority !== undefined) this.priority = options.priority;
     if ('maxAge' in options && options.maxAge != null) this.maxAge = options.maxAge;
-    else if (options.expires != null) this.expires = new Date(options.expires);
+    // A Date is kept as given (express-session keeps the very object); a stored string is parsed.
+    else if (options.expires != null) this.expires = options.expires instanceof Date ? options.expires : new Date(options.expires);
     // A stored cookie keeps its configured lifetime even when its store returned `expires` as a string.
     if ('originalMaxAge' in options && options.originalMaxAge !== undefined) this.originalMaxAge = options.originalMaxAge;
   }
@@ -93,13 +96,21 @@ export class SessionCookie {
     this.originalMaxAge = date ? date.getTime() - this.#clock() : null;
   }
 
-  /** Milliseconds left, or `null` for a browser-session cookie. Setting it moves `expires`. */
+  /**
+   * Milliseconds left, or `null` for a browser-session cookie. Setting it moves `expires`; a
+   * `Date` (accepted, as express-session does) sets `expires` to that instant.
+   */
   get maxAge(): number | null {
     return this.#expires ? this.#expires.getTime() - this.#clock() : null;
   }
 
-  set maxAge(ms: number | null) {
-    if (ms !== null && typeof ms !== 'number') throw new TypeError('maxAge must be a number or null');
+  set maxAge(ms: number | Date | null) {
+    if (ms instanceof Date) {
+      this.expires = ms;
+      return;
+    }
+    if (ms !== null && ms !== undefined && typeof ms !== 'number') throw new TypeError('maxAge must be a number or Date');
+    ms ??= null;
     // One clock read: going through the `expires` setter would read the clock twice and could
     // record 599999 for a 600000 ms lifetime when a millisecond ticks in between.
     this.#expires = ms === null ? null : new Date(this.#clock() + ms);
