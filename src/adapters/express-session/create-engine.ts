@@ -6,7 +6,7 @@
  */
 import type { Request } from 'express';
 import { systemClock } from '../../core/clock.js';
-import { SessionEngine } from '../../core/engine.js';
+import { SessionEngine, type EngineConfig } from '../../core/engine.js';
 import { generateSessionId } from '../../core/id.js';
 import { setFallbackEngineFactory } from './engine-registry.js';
 import { BROWSER_SESSION_TTL } from './memory-store.js';
@@ -25,7 +25,7 @@ const MAX_COOKIE_LENGTH = 4096;
  */
 export function createEngine(options: ResolvedOptions, store: ResolvedStore): SessionEngine {
   const { genid } = options;
-  return new SessionEngine({
+  const config: EngineConfig = {
     store: store.native,
     secrets: options.secrets,
     genid: genid ? (request) => genid(request as Request) : generateSessionId,
@@ -42,7 +42,11 @@ export function createEngine(options: ResolvedOptions, store: ResolvedStore): Se
     clearCookieOnDestroy: false,
     clock: systemClock,
     sessionClass: Session,
-  });
+  };
+  // Read when a touch is considered: a `session.MemoryStore` whose methods an app replaced gets
+  // express-session's touch on every request from then on (see `DropInStore.touchAfter`).
+  Object.defineProperty(config, 'touchAfter', { get: () => store.touchAfter, enumerable: true });
+  return new SessionEngine(config);
 }
 
 // Sessions built from a store no middleware has used (`store.load`, `new Session(req, data)`).

@@ -2,7 +2,7 @@
  * `session.MemoryStore`: express-session's MemoryStore API (callbacks, `all`, `length`,
  * `clear`, `load`) over Tessera's bounded in-memory store. Unlike express-session's, it cannot
  * grow without limit (least recently used sessions are evicted beyond `maxSessions`) and it
- * sweeps expired sessions. Given to the middleware unchanged, the middleware talks to the
+ * sweeps expired sessions. While its storage methods are its own, the middleware talks to the
  * native store inside directly.
  *
  * @module
@@ -151,15 +151,18 @@ proto.clear = function clear(this: MemoryStore, callback?: StoreCallback<void>) 
   return settle(internals(this)[kNative].clear(), callback);
 } as MemoryStore['clear'];
 
-/**
- * The native store inside a `session.MemoryStore` whose storage methods are its own (not
- * overridden by a subclass), for the middleware to use directly; otherwise `undefined`.
- */
+/** The native store inside a `session.MemoryStore` (whatever its methods are now), else `undefined`. */
 export function nativeMemoryStoreOf(store: unknown): NativeMemoryStore | undefined {
-  if (!(store instanceof MemoryStoreImpl)) return undefined;
-  const s = store as MemoryStore;
-  if (s.get !== proto.get || s.set !== proto.set || s.destroy !== proto.destroy || s.touch !== proto.touch) return undefined;
-  return internals(s)[kNative];
+  return store instanceof MemoryStoreImpl ? internals(store as MemoryStore)[kNative] : undefined;
+}
+
+/**
+ * True while a `session.MemoryStore`'s storage methods are the prototype's own: neither
+ * replaced on the instance nor overridden by a subclass. Only then may the middleware skip
+ * them and talk to the native store inside. Four property reads, cheap enough for every call.
+ */
+export function hasOwnStorageMethods(store: MemoryStore): boolean {
+  return store.get === proto.get && store.set === proto.set && store.destroy === proto.destroy && store.touch === proto.touch;
 }
 
 /**

@@ -29,7 +29,10 @@ export type ExpiryReport = 'store' | 'cookie';
 
 /** Options of {@link fromExpressSessionStore}. */
 export interface ExpressSessionStoreAdapterOptions {
-  /** Deadline of each store call in milliseconds. Default `5000`. */
+  /**
+   * Deadline of each store call in milliseconds. Default `5000`. `Number.POSITIVE_INFINITY` sets
+   * none: every call waits as long as the store takes, as under express-session.
+   */
   timeout?: number;
   /**
    * What `get` reports as `expiresAt`. Default `'store'`.
@@ -89,8 +92,6 @@ function isNotFound(error: unknown): boolean {
  * ```
  */
 export class ExpressSessionStoreAdapter implements Store {
-  /** Every call is bounded (see `boundedCalls` in the Store contract). */
-  readonly [boundedCalls] = true;
   /** The wrapped express-session store. */
   readonly target: ExpressSessionStoreLike;
   readonly #timeout: number;
@@ -108,8 +109,8 @@ export class ExpressSessionStoreAdapter implements Store {
     }
     const { timeout = 5000, expiry = 'store', maxValueBytes = Number.POSITIVE_INFINITY, clock = systemClock } = options;
     const { checkBeforeTouch = false } = options;
-    if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
-      throw new TypeError(`fromExpressSessionStore: \`timeout\` must be a positive number of ms, got ${String(timeout)}`);
+    if (typeof timeout !== 'number' || !(timeout > 0)) {
+      throw new TypeError(`fromExpressSessionStore: \`timeout\` must be a positive number of ms (or Infinity for none), got ${String(timeout)}`);
     }
     if (expiry !== 'store' && expiry !== 'cookie') {
       throw new TypeError(`fromExpressSessionStore: \`expiry\` must be 'store' or 'cookie', got ${String(expiry)}`);
@@ -127,9 +128,27 @@ export class ExpressSessionStoreAdapter implements Store {
     this.#checkBeforeTouch = checkBeforeTouch;
   }
 
+  /** Every call is bounded (see `boundedCalls` in the Store contract), unless `timeout` is Infinity. */
+  get [boundedCalls](): boolean {
+    return Number.isFinite(this.#timeout);
+  }
+
   get(key: string): Promise<StoreRecord | undefined> {
+    return this.#get(key, true);
+  }
+
+  /**
+   * `get`, except that an error whose `code` is `'ENOENT'` rejects instead of meaning "not
+   * found": express-session's `reload` passes that error on (only its initial load reads it as
+   * "no session").
+   */
+  getStrict(key: string): Promise<StoreRecord | undefined> {
+    return this.#get(key, false);
+  }
+
+  #get(key: string, enoentIsMissing: boolean): Promise<StoreRecord | undefined> {
     return withTimeout('get', this.#timeout, async () => {
-      const session = await this.#read(key);
+      const session = await this.#read(key, enoentIsMissing);
       if (session === null || session === undefined) return undefined;
       const parts = fromSessionObject(session);
       if (this.#expiry === 'store') parts.expiresAt = Number.POSITIVE_INFINITY;
@@ -156,7 +175,7 @@ export class ExpressSessionStoreAdapter implements Store {
     const { target } = this;
     if (typeof target.touch !== 'function') return Promise.resolve();
     return withTimeout('touch', this.#timeout, async () => {
-      if (this.#checkBeforeTouch && (await this.#read(key)) == null) return;
+      if (this.#checkBeforeTouch && (await this.#read(key, true)) == null) return;
       const session: SessionObject = toSessionObject(record, this.#clock());
       await fromCallback((cb: NodeCallback) => target.touch?.(key, session, cb));
     });
@@ -169,11 +188,11 @@ export class ExpressSessionStoreAdapter implements Store {
   }
 
   /** The session object the store holds for `key`; `undefined`/`null` when it has none. */
-  async #read(key: string): Promise<unknown> {
+  async #read(key: string, enoentIsMissing: boolean): Promise<unknown> {
     try {
       return await fromCallback((cb) => this.target.get(key, cb));
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (enoentIsMissing && isNotFound(error)) return undefined;
       throw error;
     }
   }
