@@ -20,8 +20,8 @@ const MAX_COOKIE_LENGTH = 4096;
 /**
  * An engine with express-session's semantics: no idle timeout (a session lives as long as its
  * cookie, a browser-session cookie's record for a day), no cookie clearing on destroy, no
- * deadline of its own on store calls (Tessera's stores and the express-session bridge each
- * have one), and sessions of the drop-in's `Session` class.
+ * deadline on store calls unless `storeTimeout` sets one, and sessions of the drop-in's
+ * `Session` class.
  */
 export function createEngine(options: ResolvedOptions, store: ResolvedStore): SessionEngine {
   const { genid } = options;
@@ -37,7 +37,8 @@ export function createEngine(options: ResolvedOptions, store: ResolvedStore): Se
     idleTimeout: undefined,
     fallbackTtl: BROWSER_SESSION_TTL,
     touchAfter: store.touchAfter,
-    storeTimeout: 0,
+    // None unless the `storeTimeout` option asks: express-session waits as long as a store takes.
+    storeTimeout: options.storeTimeout,
     maxCookieLength: MAX_COOKIE_LENGTH,
     clearCookieOnDestroy: false,
     clock: systemClock,

@@ -51,6 +51,13 @@ export interface ExpressSessionOptions {
   rolling?: boolean | undefined;
   /** What `req.session = null` (or `delete req.session`) does: `'keep'` (default) or `'destroy'`. */
   unset?: 'destroy' | 'keep' | undefined;
+  /**
+   * Tessera's addition: a deadline in milliseconds for each store call (`get`, `set`, `touch`,
+   * `destroy`); a call that takes longer fails the request with a `TesseraError` whose code is
+   * `ERR_STORE_TIMEOUT` (through `next(err)`). Default: none, as express-session, which waits as
+   * long as the store takes. (Tessera's own stores keep their own deadlines either way.)
+   */
+  storeTimeout?: number | undefined;
 }
 
 /** The options with express-session's defaults applied. */
@@ -64,11 +71,13 @@ export interface ResolvedOptions {
   saveUninitialized: boolean;
   rolling: boolean;
   unsetDestroy: boolean;
+  /** Deadline of each store call (ms); 0 for none. */
+  storeTimeout: number;
 }
 
 /**
  * Applies express-session's defaults and throws its construction-time `TypeError`s
- * (bad `genid`, bad `unset`, `secret: []`). A missing secret is not an error here: cookie-parser
+ * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own bad `storeTimeout`). A missing secret is not an error here: cookie-parser
  * may supply `req.secret` later, so it is reported per request instead.
  */
 export function resolveOptions(options: ExpressSessionOptions | undefined): ResolvedOptions {
@@ -77,6 +86,10 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
   if (opts.unset && opts.unset !== 'destroy' && opts.unset !== 'keep') throw new TypeError('unset option must be "destroy" or "keep"');
   const { secret } = opts;
   if (Array.isArray(secret) && secret.length === 0) throw new TypeError('secret option array must contain one or more strings');
+  const { storeTimeout } = opts;
+  if (storeTimeout !== undefined && (typeof storeTimeout !== 'number' || !(storeTimeout > 0) || !Number.isFinite(storeTimeout))) {
+    throw new TypeError(`storeTimeout option must be a positive, finite number of milliseconds (or left unset for no deadline), got ${String(storeTimeout)}`);
+  }
   let secrets: Secret[] | undefined;
   if (Array.isArray(secret)) secrets = secret;
   else if (secret) secrets = [secret];
@@ -91,5 +104,6 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     saveUninitialized: opts.saveUninitialized === undefined ? true : Boolean(opts.saveUninitialized),
     rolling: Boolean(opts.rolling),
     unsetDestroy: opts.unset === 'destroy',
+    storeTimeout: storeTimeout ?? 0,
   };
 }
