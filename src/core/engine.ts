@@ -328,10 +328,14 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     if (failure !== undefined) throw failure;
   }
 
-  /** Re-reads the session's data from the store, in place. */
-  async reload(session: Session): Promise<void> {
+  /**
+   * Re-reads the session's data from the store, in place. `read`, if given, reads instead of the
+   * store's `get` (the express-session drop-in's, for which an `ENOENT` error stays an error here).
+   */
+  async reload(session: Session, read?: (key: string) => Promise<StoreRecord | undefined>): Promise<void> {
     const state = session[kState];
-    const record = await this.#call('get', () => this.config.store.get(this.storeKey(state.id)));
+    const key = this.storeKey(state.id);
+    const record = await this.#call('get', () => (read ? read(key) : this.config.store.get(key)));
     if (record === undefined || record.expiresAt <= this.config.clock()) {
       throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
     }

@@ -16,8 +16,14 @@ import {
   type SessionState,
 } from '../../core/session.js';
 import { SessionCookie, type StoredCookie } from '../../core/session-cookie.js';
+import type { StoreRecord } from '../../core/store.js';
 import { engineFor } from './engine-registry.js';
 import { settleExpress } from './errors.js';
+
+/** A store with a `get` for `reload` (`DropInStore`), looked up by shape to keep imports one-way. */
+interface StrictReader {
+  getStrict(key: string): Promise<StoreRecord | undefined>;
+}
 
 /** The request fields a session uses: its ID, its store, and where it lives. */
 export interface SessionRequest {
@@ -95,7 +101,12 @@ export class Session extends CoreSession {
   override reload(): Promise<void>;
   override reload(callback: SessionCallback): void;
   override reload(callback?: SessionCallback): Promise<void> | undefined {
-    return settleExpress(super.reload(), callback);
+    const { engine } = this[kState];
+    // An express-session store's `get` reporting ENOENT fails a reload, as in express-session
+    // (only the initial load reads ENOENT as "no session"): the drop-in's store reads that way.
+    const store = engine.store as Partial<StrictReader>;
+    const read = typeof store.getStrict === 'function' ? (key: string) => (store as StrictReader).getStrict(key) : undefined;
+    return settleExpress(engine.reload(this, read), callback);
   }
 
   override save(): Promise<void>;
