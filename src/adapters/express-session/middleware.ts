@@ -98,12 +98,23 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     const secure = isSecureRequest(req, options.proxy);
     const cookieId = readSessionId(req, options.name, secrets, engine);
     req.sessionID = cookieId as string;
-    engine.load(cookieId, contextOf(req, secure, cookieOptions)).then((loaded) => {
+    // `regenerate` replaces the session object: the latest one is what `unset: 'destroy'` deletes.
+    let latest: CoreSession | undefined;
+    const ctx = contextOf(req, secure, cookieOptions);
+    const hooks = ctx.hooks;
+    ctx.hooks = {
+      ...hooks,
+      regenerated(session) {
+        hooks?.regenerated?.(session);
+        latest = session;
+      },
+    };
+    engine.load(cookieId, ctx).then((loaded) => {
       req.session = loaded;
       req.sessionID = loaded.id;
       commitBeforeHead(
         res,
-        () => commit(req, res, loaded, secure, secrets),
+        () => commit(req, res, latest ?? loaded, secure, secrets),
         (error) => next(expressError(error)),
         // A streamed response: changes made after its head went out are saved before it ends,
         // as express-session saves at the end.

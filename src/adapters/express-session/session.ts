@@ -6,6 +6,7 @@
  * @module
  */
 import { dataToJson } from '../../core/codec.js';
+import type { RequestContext } from '../../core/engine.js';
 import {
   Session as CoreSession,
   assignData,
@@ -89,7 +90,9 @@ export class Session extends CoreSession {
   override regenerate(options: RegenerateOptions, callback: SessionCallback): void;
   override regenerate(a?: RegenerateOptions | SessionCallback, b?: SessionCallback): Promise<void> | undefined {
     const options = typeof a === 'function' ? {} : a;
-    return settleExpress(super.regenerate(options), typeof a === 'function' ? a : b);
+    const callback = typeof a === 'function' ? a : b;
+    // `{ keep: true }` is Tessera's: the same object, under a new ID.
+    return settleExpress(options?.keep ? super.regenerate(options) : regenerateAsNew(this), callback);
   }
 
   override destroy(): Promise<void>;
@@ -114,6 +117,35 @@ export class Session extends CoreSession {
   override save(callback?: SessionCallback): Promise<void> | undefined {
     return settleExpress(super.save(), callback);
   }
+}
+
+/**
+ * express-session's `regenerate`: the old session is destroyed and `req.session` becomes a new,
+ * empty session with a new ID and cookie. The old object keeps its data (passport's
+ * `keepSessionInfo` copies it onto the new one) but stays destroyed, so nothing saves it again.
+ * The new session is made even when the delete fails (fixation must not survive a store
+ * hiccup), as express-session's `store.regenerate` does; the failure is still reported.
+ */
+async function regenerateAsNew(old: Session): Promise<void> {
+  const state = old[kState];
+  let failure: unknown;
+  try {
+    await state.engine.destroy(old);
+  } catch (error) {
+    failure = error;
+  }
+  const ctx: RequestContext = { secure: state.secure, request: state.request };
+  if (state.cookieOptions !== undefined) ctx.cookie = state.cookieOptions;
+  if (state.hooks !== undefined) ctx.hooks = state.hooks;
+  const fresh = state.engine.create(ctx, state.cookieId);
+  // Still "modified" against what the request loaded (a new ID), so that it is saved and gets a
+  // cookie even with `saveUninitialized: false`, as express-session's end-of-request rules say.
+  fresh[kState].originalId = state.originalId;
+  fresh[kState].originalHash = state.originalHash;
+  const req = state.request as SessionRequest | undefined;
+  if (typeof req === 'object' && req !== null) req.session = fresh;
+  state.hooks?.regenerated?.(fresh);
+  if (failure !== undefined) throw failure;
 }
 
 // express-session's sessions have none of the core's `isNew`, `createdAt` and `userKey`
