@@ -35,6 +35,19 @@ describe('engine: throttled touch', () => {
     assert.equal(touches, 2);
   });
 
+  it('an explicit session.touch() is never throttled; the next plain request is again', async () => {
+    const { client, clock, store, manager } = setupSessions();
+    const { session } = await client.request((s) => {
+      s.n = 1;
+    });
+    const key = manager.storeKey(session.id);
+    clock.advance(1_000);
+    assert.equal((await client.request((s) => void s.touch())).stored, 'touched');
+    assert.equal((await store.get(key))?.expiresAt, clock.now() + IDLE);
+    clock.advance(1_000);
+    assert.equal((await client.request()).stored, 'none');
+  });
+
   it('touches on every request with touchAfter 0', async () => {
     const { client, clock, manager } = setupSessions({ touchAfter: 0 });
     let touches = 0;

@@ -263,11 +263,16 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     await this.#call('set', () => this.config.store.set(this.storeKey(state.id), record));
     state.savedHash = fingerprint(dataJson, state.userKey);
     state.loadedExpiresAt = record.expiresAt;
+    state.touchRequested = false;
     this.emit('saved', session);
   }
 
-  /** Whether a touch is due: the stored expiry is at least `touchAfter` behind the new one (the throttle). */
+  /**
+   * Whether a touch is due: the app asked for one (`session.touch()`), or the stored expiry is at
+   * least `touchAfter` behind the new one (the throttle, for the touches the engine does itself).
+   */
   #touchDue(session: Session, now: number): boolean {
+    if (session[kState].touchRequested === true) return true;
     const loaded = session[kState].loadedExpiresAt;
     if (this.config.touchAfter <= 0 || loaded === undefined || !Number.isFinite(loaded)) return true;
     return this.#expiresAt(session, now) - loaded >= this.config.touchAfter;
@@ -278,6 +283,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const record = this.#record(session, dataJson, now);
     await this.#call('touch', () => this.config.store.touch(this.storeKey(state.id), record));
     state.loadedExpiresAt = record.expiresAt;
+    state.touchRequested = false;
     this.emit('touched', session);
   }
 

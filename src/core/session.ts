@@ -53,6 +53,8 @@ export interface SessionState {
   hooks: SessionHooks | undefined;
   /** The cookie options of the request (`RequestContext.cookie`), reused when `regenerate` makes a new cookie. */
   cookieOptions?: CookieOptions | undefined;
+  /** The app called `touch()`: the end of the request touches the store, whatever the throttle says. */
+  touchRequested?: boolean;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
@@ -144,9 +146,13 @@ export class Session {
     return settle(this[kState].engine.save(this), callback);
   }
 
-  /** Renews the cookie's expiry from its original `maxAge`. */
+  /**
+   * Renews the cookie's expiry from its original `maxAge`, and the stored expiry at the end of
+   * the request (an explicit touch is never skipped by the `touchAfter` throttle).
+   */
   touch(): this {
     this.cookie.resetMaxAge();
+    this[kState].touchRequested = true;
     return this;
   }
 
