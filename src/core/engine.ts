@@ -255,6 +255,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const value = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
     const record: StoreRecord = { value, expiresAt: this.#expiresAt(session, now) };
     if (state.userKey !== undefined) record.userKey = state.userKey;
+    // Nothing written and nobody logged in: a bounded store may drop it first (a flood of
+    // cookieless visitors must not evict the sessions that hold something).
+    else if (dataJson === '{}') record.disposable = true;
     return record;
   }
 

@@ -89,6 +89,12 @@ function expiryOf(session: SessionObject, now: number): number {
   return Number.isNaN(at) ? now + BROWSER_SESSION_TTL : at;
 }
 
+/** A session holding nothing but its cookie (no data): the native store may evict it first. */
+function isEmpty(session: SessionObject): boolean {
+  for (const key in session) if (key !== 'cookie' && key !== '__tessera') return false;
+  return true;
+}
+
 function internals(store: MemoryStore): Internals {
   return store as unknown as Internals;
 }
@@ -103,6 +109,7 @@ proto.get = function get(this: MemoryStore, sid: string, callback?: StoreCallbac
 proto.set = function set(this: MemoryStore, sid: string, session: SessionObject, callback?: StoreCallback<void>) {
   const self = internals(this);
   const record: StoreRecord = { value: JSON.stringify(session), expiresAt: expiryOf(session, self[kClock]()) };
+  if (isEmpty(session)) record.disposable = true;
   return settle(self[kNative].set(sid, record), callback);
 } as MemoryStore['set'];
 
@@ -120,6 +127,7 @@ proto.touch = function touch(this: MemoryStore, sid: string, session: SessionObj
     stored.cookie = session.cookie;
     const next: StoreRecord = { value: JSON.stringify(stored), expiresAt: expiryOf(session, self[kClock]()) };
     if (record.userKey !== undefined) next.userKey = record.userKey;
+    else if (isEmpty(stored)) next.disposable = true;
     return native.set(sid, next);
   });
   return settle(done, callback);
