@@ -1,8 +1,8 @@
 /**
  * `session.MemoryStore`: express-session's MemoryStore API (callbacks, `all`, `length`,
  * `clear`, `load`) over Tessera's bounded in-memory store. Unlike express-session's, it cannot
- * grow without limit (least recently used sessions are evicted beyond `maxSessions`) and it
- * sweeps expired sessions. Given to the middleware unchanged, the middleware talks to the
+ * grow without limit (beyond `maxSessions` or `maxBytes` it evicts sessions that hold no data
+ * first, then the least recently used) and it sweeps expired sessions. Given to the middleware unchanged, the middleware talks to the
  * native store inside directly.
  *
  * @module
@@ -17,7 +17,7 @@ import { Store, type SessionObject, type StoreCallback } from './store.js';
 /** Store lifetime (ms) of a session whose cookie has no expiry (a browser-session cookie): one day. */
 export const BROWSER_SESSION_TTL = 86_400_000;
 
-/** Options of `session.MemoryStore`: those of Tessera's `MemoryStore` (`maxSessions`, `sweepInterval`, `maxValueBytes`, `clock`). */
+/** Options of `session.MemoryStore`: those of Tessera's `MemoryStore` (`maxSessions`, `maxBytes`, `sweepInterval`, `maxValueBytes`, `clock`). */
 export type MemoryStoreOptions = NativeMemoryStoreOptions;
 
 /** An express-session `MemoryStore` (see the module comment). Called without a callback, each method returns a Promise. */
