@@ -29,7 +29,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   /** The resolved configuration. */
   readonly config: EngineConfig;
 
-  /** Cookie values already verified against `config.secrets`: repeat requests skip the HMAC. */
+  /** Cookie values already verified against `config.secrets` (by content): repeat requests skip the HMAC. */
   readonly #verified = new VerifiedCookies(10_000);
 
   constructor(config: EngineConfig) {
@@ -50,9 +50,10 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
   readSignedValue(value: string | undefined, secrets: readonly Secret[] | undefined = this.config.secrets): string | undefined {
     if (value === undefined || value.length === 0 || value.length > this.config.maxCookieLength || !secrets) return undefined;
-    // The memo answers only for the configured secrets (per-request secrets are checked afresh).
+    // The memo answers only for the configured secrets (per-request secrets are checked afresh),
+    // and only while they hold what they held when it was filled (an array changed in place).
     const memo = secrets === this.config.secrets ? this.#verified : undefined;
-    const known = memo?.get(value);
+    const known = memo?.get(value, secrets);
     if (known !== undefined) return known;
     const id = unsignId(value, secrets);
     if (id !== undefined) memo?.remember(value, id);
@@ -254,6 +255,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const value = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
     const record: StoreRecord = { value, expiresAt: this.#expiresAt(session, now) };
     if (state.userKey !== undefined) record.userKey = state.userKey;
+    // Nothing written and nobody logged in: a bounded store may drop it first (a flood of
+    // cookieless visitors must not evict the sessions that hold something).
+    else if (dataJson === '{}') record.disposable = true;
     return record;
   }
 

@@ -19,7 +19,11 @@ export type TypedSession<T extends object = SessionData> = Session & Partial<T>;
 
 /** Options of `SessionManager`. Every bad option throws a `TypeError` naming it. */
 export interface SessionManagerOptions {
-  /** Signing secret(s), each at least 32 characters. With several, the first signs and all verify (rotation). */
+  /**
+   * Signing secret(s), each at least 32 characters. With several, the first signs and all verify
+   * (rotation). They are copied (Buffers too) and frozen at construction: changing the array or
+   * a Buffer afterwards has no effect. To rotate, build a new manager with the new list.
+   */
   secret: Secret | readonly Secret[];
   /** Where sessions live. Default: a bounded in-memory store (one process only; use SqliteStore, RedisStore or PostgresStore beyond). */
   store?: Store;
@@ -87,7 +91,9 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
 
   constructor(options: SessionManagerOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with at least a secret');
-    const secrets = checkSecrets(options.secret);
+    // A private frozen copy: the caller's array or Buffer changed later must not half-rotate
+    // (signing with one list while remembered cookies were verified under another).
+    const secrets = Object.freeze(checkSecrets(options.secret).map((s) => (typeof s === 'string' ? s : Buffer.from(s))));
     if (options.cookie !== undefined && (typeof options.cookie !== 'object' || options.cookie === null)) {
       throw new TypeError('cookie must be an object of cookie attributes, e.g. { maxAge: 86_400_000 }');
     }

@@ -22,6 +22,14 @@ export interface StoreRecord {
   expiresAt: number;
   /** The key of the user this session belongs to, for per-user listing and deletion. */
   userKey?: string;
+  /**
+   * A hint the core sets on `set`: `true` when the session holds no data and no user key (a
+   * visitor nothing was written for, e.g. one of a flood of cookieless requests saved by
+   * `saveUninitialized`), so losing it loses nothing. A store that evicts under pressure should
+   * evict such records before any other; a store that does not evict ignores it. It is not part
+   * of what `get` must return.
+   */
+  disposable?: boolean;
 }
 
 /**

@@ -36,12 +36,29 @@ function engine(): SessionEngine {
 describe('VerifiedCookies', () => {
   it('keeps at most its capacity, dropping the oldest first', () => {
     const memo = new VerifiedCookies(2);
+    assert.equal(memo.get('a', [SECRET]), undefined);
     memo.remember('a', '1');
     memo.remember('b', '2');
     memo.remember('c', '3');
-    assert.equal(memo.get('a'), undefined);
-    assert.equal(memo.get('b'), '2');
-    assert.equal(memo.get('c'), '3');
+    assert.equal(memo.get('a', [SECRET]), undefined);
+    assert.equal(memo.get('b', [SECRET]), '2');
+    assert.equal(memo.get('c', [SECRET]), '3');
+  });
+
+  it('forgets everything once the secrets hold something else: an array changed in place, a Buffer overwritten', () => {
+    const secrets: (string | Buffer)[] = [SECRET, Buffer.from(SECRET)];
+    const memo = new VerifiedCookies(10);
+    memo.get('a', secrets);
+    memo.remember('a', '1');
+    assert.equal(memo.get('a', secrets), '1');
+    assert.equal(memo.get('a', [SECRET, Buffer.from(SECRET)]), '1', 'equal contents in another array still answer');
+    (secrets[1] as Buffer).fill(0);
+    assert.equal(memo.get('a', secrets), undefined, 'a Buffer overwritten in place empties the memo');
+    memo.remember('a', '1');
+    secrets.splice(0, 1, 'another secret');
+    assert.equal(memo.get('a', secrets), undefined, 'a secret replaced in place empties the memo');
+    secrets.splice(0, 1, SECRET);
+    assert.equal(memo.get('a', secrets), undefined, 'and what it forgot does not come back');
   });
 });
 
@@ -67,6 +84,16 @@ describe('SessionEngine.readSignedValue with the memo', () => {
     const forged = signId('the-id', 'another-secret-that-is-long-enough-0123456');
     assert.equal(e.readSignedValue(forged), undefined);
     assert.equal(e.readSignedValue(forged), undefined);
+  });
+
+  it('rejects a remembered value once its secret is removed from the configured array in place', () => {
+    const secrets = [SECRET];
+    const e = new SessionEngine({ ...engine().config, secrets });
+    const value = signId('the-id', SECRET);
+    assert.equal(e.readSignedValue(value), 'the-id');
+    assert.equal(e.readSignedValue(value), 'the-id');
+    secrets.splice(0, 1, 'the-replacement-secret-that-is-long-enough-0');
+    assert.equal(e.readSignedValue(value), undefined);
   });
 
   it('does not answer from the memo for other (per-request) secrets', () => {

@@ -1,8 +1,9 @@
 /**
  * `session.MemoryStore`: express-session's MemoryStore API (callbacks, `all`, `length`,
  * `clear`, `load`) over Tessera's bounded in-memory store. Unlike express-session's, it cannot
- * grow without limit (least recently used sessions are evicted beyond `maxSessions`) and it
- * sweeps expired sessions. While its storage methods are its own, the middleware talks to the
+ * grow without limit (beyond `maxSessions` or `maxBytes` it evicts sessions that hold no data
+ * first, then the least recently used) and it sweeps expired sessions. While its storage
+ * methods are its own, the middleware talks to the
  * native store inside directly.
  *
  * @module
@@ -17,7 +18,7 @@ import { Store, type SessionObject, type StoreCallback } from './store.js';
 /** Store lifetime (ms) of a session whose cookie has no expiry (a browser-session cookie): one day. */
 export const BROWSER_SESSION_TTL = 86_400_000;
 
-/** Options of `session.MemoryStore`: those of Tessera's `MemoryStore` (`maxSessions`, `sweepInterval`, `maxValueBytes`, `clock`). */
+/** Options of `session.MemoryStore`: those of Tessera's `MemoryStore` (`maxSessions`, `maxBytes`, `sweepInterval`, `maxValueBytes`, `clock`). */
 export type MemoryStoreOptions = NativeMemoryStoreOptions;
 
 /** An express-session `MemoryStore` (see the module comment). Called without a callback, each method returns a Promise. */
@@ -89,6 +90,12 @@ function expiryOf(session: SessionObject, now: number): number {
   return Number.isNaN(at) ? now + BROWSER_SESSION_TTL : at;
 }
 
+/** A session holding nothing but its cookie (no data): the native store may evict it first. */
+function isEmpty(session: SessionObject): boolean {
+  for (const key in session) if (key !== 'cookie' && key !== '__tessera') return false;
+  return true;
+}
+
 function internals(store: MemoryStore): Internals {
   return store as unknown as Internals;
 }
@@ -103,6 +110,7 @@ proto.get = function get(this: MemoryStore, sid: string, callback?: StoreCallbac
 proto.set = function set(this: MemoryStore, sid: string, session: SessionObject, callback?: StoreCallback<void>) {
   const self = internals(this);
   const record: StoreRecord = { value: JSON.stringify(session), expiresAt: expiryOf(session, self[kClock]()) };
+  if (isEmpty(session)) record.disposable = true;
   return settle(self[kNative].set(sid, record), callback);
 } as MemoryStore['set'];
 
@@ -120,6 +128,7 @@ proto.touch = function touch(this: MemoryStore, sid: string, session: SessionObj
     stored.cookie = session.cookie;
     const next: StoreRecord = { value: JSON.stringify(stored), expiresAt: expiryOf(session, self[kClock]()) };
     if (record.userKey !== undefined) next.userKey = record.userKey;
+    else if (isEmpty(stored)) next.disposable = true;
     return native.set(sid, next);
   });
   return settle(done, callback);

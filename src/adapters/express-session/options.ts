@@ -19,6 +19,9 @@ export interface ExpressSessionOptions {
    * Secret(s) signing the session ID cookie: a string, a Buffer, or an array of them (the first
    * signs, every one verifies, so secrets can be rotated). Without it, cookie-parser's
    * `req.secret` is used; with neither, each request fails with `secret option required for sessions`.
+   * As in express-session, the array is read on every request: changing it in place
+   * (`secrets.splice(0, 1, next)`) rotates at once, and a cookie signed only with a removed
+   * secret is rejected on its next request.
    */
   secret?: Secret | Secret[] | undefined;
   /** Cookie name. Default `'connect.sid'`. */

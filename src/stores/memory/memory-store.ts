@@ -1,5 +1,5 @@
 /**
- * `MemoryStore`: a bounded, least-recently-used session store in this process's memory, for
+ * `MemoryStore`: a session store in this process's memory, bounded by count and by bytes, for
  * development, tests and single-process apps. It is Tessera's default store.
  *
  * @module
@@ -12,11 +12,19 @@ import { RecencyMap, type RecencyEntry } from './recency-map.js';
 /** Options of `MemoryStore`. */
 export interface MemoryStoreOptions {
   /**
-   * The most sessions kept; setting one more evicts the least recently used (read, set or
-   * touched). It bounds memory, so a flood of new sessions cannot exhaust the process.
+   * The most sessions kept; setting one more evicts one (see the class comment for which).
+   * With `maxBytes` it bounds memory, so a flood of new sessions cannot exhaust the process.
    * Default `10_000`.
    */
   maxSessions?: number;
+  /**
+   * The most bytes kept, counted as the UTF-8 length of every value plus its key; a set that
+   * goes beyond it evicts (as beyond `maxSessions`) until the store is back within it, and a
+   * single record larger than it is refused with a `StoreError` (`ERR_STORE_VALUE_TOO_LARGE`).
+   * The process holds somewhat more than this (a few hundred bytes of bookkeeping per session,
+   * bounded by `maxSessions`). Default `67_108_864` (64 MiB).
+   */
+  maxBytes?: number;
   /**
    * How often, in ms, expired records are swept out in the background. `0` disables the sweep
    * (expired records are still never returned, and `prune()` removes them). The timer never keeps
@@ -25,8 +33,7 @@ export interface MemoryStoreOptions {
   sweepInterval?: number;
   /**
    * Largest value accepted, in UTF-8 bytes; a larger one is refused with a `StoreError`
-   * (`ERR_STORE_VALUE_TOO_LARGE`). With `maxSessions` it bounds the memory the store can hold.
-   * Default `1_114_112` (1 MiB + 64 KiB).
+   * (`ERR_STORE_VALUE_TOO_LARGE`). Default `1_114_112` (1 MiB + 64 KiB).
    */
   maxValueBytes?: number;
   /** The time source expiry is checked against. Default: the system clock. */
@@ -34,6 +41,7 @@ export interface MemoryStoreOptions {
 }
 
 const DEFAULT_MAX_SESSIONS = 10_000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SWEEP_INTERVAL = 60_000;
 const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 + 64 * 1024;
 /** setInterval's largest delay; a larger one silently becomes 1 ms. */
@@ -44,8 +52,14 @@ const NONE: Promise<undefined> = Promise.resolve(undefined);
 const DONE: Promise<void> = Promise.resolve();
 
 /**
- * A bounded in-memory store. Records are kept in recency order (`RecencyMap`: a read moves
- * the record to the newest end), so eviction drops the oldest: O(1) per operation. Expiry is checked on every
+ * A bounded in-memory store. Records are kept in recency order (`RecencyMap`: a read, set or
+ * touch moves the record to the newest end), in two tiers. Beyond `maxSessions` or `maxBytes`
+ * a set evicts the least recently used record marked `disposable` (the core marks a session
+ * that holds no data and no user key: a visitor nothing was written for), and only when none
+ * is left the least recently used of the others, so a flood of cookieless visitors saved by
+ * `saveUninitialized` cannot log anyone out. A record set without the mark is never evicted
+ * before a disposable one; a set decides the tier, a touch keeps it. O(1) per operation.
+ * Expiry is checked on every
  * read against `clock`, and a background sweep (unref'd) drops expired records. A `userKey -> keys`
  * index serves `listByUser`/`deleteByUser` and is updated on every overwrite, delete, eviction and
  * expiry. Methods return already-settled promises: no timer, no I/O, so no `timeout` option.
@@ -72,18 +86,20 @@ export class MemoryStore implements Store {
   readonly #byUser = new Map<string, Set<string>>();
   readonly #clock: Clock;
   readonly #maxSessions: number;
+  readonly #maxBytes: number;
   readonly #maxValueBytes: number;
-  /** Values up to this many UTF-16 units are within `maxValueBytes` (a unit is at most 3 bytes). */
-  readonly #surelySmall: number;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /** @throws TypeError when an option is invalid, naming it. */
   constructor(options: MemoryStoreOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('MemoryStore: options must be an object');
-    const { maxSessions = DEFAULT_MAX_SESSIONS, sweepInterval = DEFAULT_SWEEP_INTERVAL } = options;
+    const { maxSessions = DEFAULT_MAX_SESSIONS, maxBytes = DEFAULT_MAX_BYTES, sweepInterval = DEFAULT_SWEEP_INTERVAL } = options;
     const { maxValueBytes = DEFAULT_MAX_VALUE_BYTES, clock = systemClock } = options;
     if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
       throw new TypeError(`MemoryStore: option maxSessions must be a positive integer, got ${String(maxSessions)}`);
+    }
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+      throw new TypeError(`MemoryStore: option maxBytes must be a positive integer (bytes), got ${String(maxBytes)}`);
     }
     if (typeof sweepInterval !== 'number' || !(sweepInterval >= 0 && sweepInterval <= MAX_TIMER_MS)) {
       throw new TypeError(`MemoryStore: option sweepInterval must be a number of ms from 0 (off) to ${MAX_TIMER_MS}, got ${String(sweepInterval)}`);
@@ -94,8 +110,8 @@ export class MemoryStore implements Store {
     if (typeof clock !== 'function') throw new TypeError('MemoryStore: option clock must be a function returning ms since the epoch');
     this.#clock = clock;
     this.#maxSessions = maxSessions;
+    this.#maxBytes = maxBytes;
     this.#maxValueBytes = maxValueBytes;
-    this.#surelySmall = Math.floor(maxValueBytes / 3);
     if (sweepInterval > 0) {
       // The timer holds only a weak reference, so a store dropped without close() can still be
       // garbage collected (its timer then stops itself); unref() keeps it from holding the process.
@@ -115,6 +131,11 @@ export class MemoryStore implements Store {
     return this.#records.size;
   }
 
+  /** The bytes the store holds as `maxBytes` counts them (values and keys, UTF-8), including expired records not swept yet. */
+  get bytes(): number {
+    return this.#records.weight;
+  }
+
   /** Reads a record; an expired one is removed and reported missing. Counts as a use for eviction. */
   get(key: string): Promise<StoreRecord | undefined> {
     const entry = this.#records.find(key);
@@ -127,34 +148,39 @@ export class MemoryStore implements Store {
     return Promise.resolve(entry.value);
   }
 
-  /** Creates or replaces a record, evicting the least recently used one beyond `maxSessions`. */
+  /**
+   * Creates or replaces a record; beyond `maxSessions` or `maxBytes`, evicts disposable records
+   * first, least recently used first (see the class comment). The `disposable` mark is not
+   * returned by `get`.
+   */
   set(key: string, record: StoreRecord): Promise<void> {
     const { value, expiresAt, userKey } = record;
-    // Only long values pay for counting bytes.
-    if (value.length > this.#surelySmall && Buffer.byteLength(value) > this.#maxValueBytes) {
-      return Promise.reject(
-        new StoreError('set', `session value is larger than maxValueBytes (${this.#maxValueBytes} bytes)`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }),
-      );
-    }
     // A value built by concatenation (as the core's codec builds it) is a V8 "rope" that keeps
-    // every piece alive; reading one character flattens it in place, halving the memory a stored
+    // every piece alive; flattening it (byteLength reads it all) halves the memory a stored
     // session holds (measured: ~700 -> ~360 heap bytes for a small session).
-    value.charCodeAt(0);
+    const valueBytes = Buffer.byteLength(value);
+    // Keys are ASCII (the Store contract), so their length is their size in bytes.
+    const bytes = valueBytes + key.length;
+    if (valueBytes > this.#maxValueBytes || bytes > this.#maxBytes) {
+      const limit = valueBytes > this.#maxValueBytes ? `maxValueBytes (${this.#maxValueBytes} bytes)` : `maxBytes (${this.#maxBytes} bytes)`;
+      return Promise.reject(new StoreError('set', `session value is larger than ${limit}`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }));
+    }
+    const first = record.disposable === true;
     // A copy, so the caller may reuse its object. Not frozen: Object.freeze cost a third of set's time.
     const copy = userKey === undefined ? { value, expiresAt } : { value, expiresAt, userKey };
-    const entry = this.#records.find(key);
+    const records = this.#records;
+    const entry = records.find(key);
     if (entry === undefined) {
-      this.#records.add(key, copy);
+      records.add(key, copy, bytes, first);
       if (userKey !== undefined) this.#index(key, userKey);
-      if (this.#records.size > this.#maxSessions) this.#remove(this.#records.oldest()!);
     } else {
       if (entry.value.userKey !== userKey) {
         this.#unindex(key, entry.value.userKey);
         if (userKey !== undefined) this.#index(key, userKey);
       }
-      entry.value = copy;
-      this.#records.use(entry);
+      records.replace(entry, copy, bytes, first);
     }
+    while (records.size > this.#maxSessions || records.weight > this.#maxBytes) this.#remove(records.oldest()!);
     return DONE;
   }
 
