@@ -14,7 +14,7 @@ import { pathMatches } from '../../core/path-match.js';
 import { kState, Session as CoreSession } from '../../core/session.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
-import { commitBeforeHead } from '../node/commit-before-head.js';
+import { commitBeforeHead, setHeaderBeforeHead } from '../node/commit-before-head.js';
 import '../express/request-types.js';
 import { expressError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -136,5 +136,5 @@ function alignDate(res: Response, session: CoreSession): void {
   const { expires, originalMaxAge } = session.cookie;
   if (expires === null || typeof originalMaxAge !== 'number' || res.hasHeader('Date') || !res.sendDate) return;
   const at = expires.getTime() - originalMaxAge;
-  if (Number.isFinite(at)) res.setHeader('Date', new Date(at).toUTCString());
+  if (Number.isFinite(at)) setHeaderBeforeHead(res, 'Date', new Date(at).toUTCString());
 }

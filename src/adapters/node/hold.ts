@@ -1,0 +1,295 @@
+/**
+ * One held response, as a state machine:
+ *
+ * - `open`: nothing of the body yet. `writeHead` is checked and recorded; headers still change.
+ * - `committing`: the first `write`/`end`/`flushHeaders` started the commit. Calls are checked
+ *   as Node checks them and queued; to the app the response looks as Node's would (head sent
+ *   once a head was given; ended once `end` was called), so a second `send` throws
+ *   `ERR_HTTP_HEADERS_SENT` at the call and `write` after `end` fails as Node's does.
+ * - `released`: the commit succeeded; the queue was replayed and every call goes to Node.
+ * - `failed`: the commit failed; the abandoned response is dropped (also what wrappers above us
+ *   still send of it), the headers are reset, and the error path answers on a direct line.
+ *
+ * A commit that settles synchronously goes from `open` to `released` inside the first call.
+ *
+ * @module
+ */
+import type { ServerResponse } from 'node:http';
+import { TesseraError } from '../../core/errors.js';
+import { applyHeadHeaders, asSent, byteLength, checkReason, checkStatus, isChunk, type Fn } from './node-rules.js';
+
+/** The four methods a hold takes over. */
+export type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
+/** Node's own methods a hold uses to check and to reach the response. */
+export type NodeMethods = Readonly<Record<Method | 'setHeader' | 'removeHeader' | 'appendHeader', Fn>>;
+/** What the hold is given to commit: a `Set-Cookie` value, or `undefined`, now or later. */
+export type Commit = () => string | undefined | Promise<string | undefined>;
+/** The states of a hold (see the module comment). */
+export type HoldState = 'open' | 'committing' | 'released' | 'failed';
+
+type Op = { method: Exclude<Method, 'writeHead'>; args: unknown[] };
+type Head = { explicit: boolean; status: number; message: string | undefined };
+
+/** Appends a `Set-Cookie` value to whatever the response already carries. */
+export function appendSetCookie(res: ServerResponse, value: string): void {
+  const prev = res.getHeader('set-cookie');
+  if (prev === undefined) res.setHeader('Set-Cookie', value);
+  else if (Array.isArray(prev)) res.setHeader('Set-Cookie', [...prev, value]);
+  else res.setHeader('Set-Cookie', [String(prev), value]);
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/** One held response (see the module comment). */
+export class Hold {
+  state: HoldState = 'open';
+  /** To the app, the head has gone out (Node would have set `_header`). */
+  sent = false;
+  /** To the app, the response has ended. */
+  ended = false;
+  /** Called once the hold has nothing left to do with calls, so the owner can stop routing them to it. */
+  onDone: (() => void) | undefined;
+  // The head went out before `end` (a streamed body): `finish` runs before the end, so session
+  // changes made while streaming are still saved.
+  private streamed = false;
+  private head: Head | undefined;
+  private queue: Op[] | undefined;
+  private queuedBytes = 0;
+  private needDrain = false;
+  // Headers that were there before the app built its response: an error response keeps them.
+  private readonly before: Record<string, unknown>;
+  private deferredDestroy: (() => void) | undefined;
+
+  constructor(
+    readonly res: ServerResponse,
+    /** The methods the response had before it was held: what a released call goes to. */
+    readonly original: Readonly<Record<Method, Fn>>,
+    readonly node: NodeMethods,
+    readonly commit: Commit,
+    readonly onError: (error: unknown) => void,
+    readonly finish: (() => Promise<void>) | undefined,
+  ) {
+    this.before = res.getHeaders();
+  }
+
+  /** A call to one of the held methods, with the `this` it was made on. */
+  call(method: Method, self: ServerResponse, args: unknown[]): unknown {
+    const { state } = this;
+    if (state === 'released') return method === 'end' ? this.endReleased(args) : this.original[method].apply(self, args);
+    // Failed: whatever still arrives here belongs to the abandoned response (the error path has
+    // its own line, see `failed`), e.g. compression's stream flushing the body it was given.
+    if (state === 'failed') return method === 'write' ? true : method === 'flushHeaders' ? undefined : self;
+    if (method === 'writeHead') return this.writeHead(self, args);
+    if (method === 'write') {
+      if (!isChunk(args[0])) return this.node.write.apply(self, args); // throws Node's own error
+      if (this.ended) return asSent(self, true, this.node.write, args);
+    } else if (method === 'end') {
+      const chunk = typeof args[0] === 'function' ? undefined : args[0];
+      if (chunk && !isChunk(chunk)) return this.node.write.call(self, chunk); // throws Node's own error
+      if (this.ended) return asSent(self, true, this.node.end, args);
+    } else if (this.ended) return undefined; // flushHeaders after end: nothing left to flush
+    if (!this.sent) this.implicitHead();
+    if (method === 'end') this.ended = true;
+    if (state === 'open') {
+      this.start(method);
+      // A synchronous commit (nothing for the store to do): this very call goes to Node.
+      if (this.state === 'released') return this.call(method, self, args);
+      if (this.state === 'failed') return this.call(method, self, args);
+    }
+    (this.queue ??= []).push({ method, args });
+    if (method === 'end') {
+      this.deferSocketDestroy();
+      return self;
+    }
+    if (method === 'flushHeaders') return undefined;
+    // Backpressure while held: as Node does once its buffer passes the high-water mark.
+    this.queuedBytes += byteLength(args[0] as string | Uint8Array, args[1]);
+    if (this.queuedBytes < self.writableHighWaterMark) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  /** `setHeader`/`removeHeader`/`appendHeader` while held: Node's, as if the head were out once the app sent one. */
+  header(self: ServerResponse, method: Fn, args: unknown[]): unknown {
+    return this.sent && this.holding ? asSent(self, this.ended, method, args) : method.apply(self, args);
+  }
+
+  /** True while the hold still stands between the app and Node. */
+  get holding(): boolean {
+    return this.state === 'open' || this.state === 'committing';
+  }
+
+  private writeHead(self: ServerResponse, args: unknown[]): unknown {
+    if (this.sent) return asSent(self, this.ended, this.node.writeHead, args);
+    const [status, reason, third] = args;
+    checkStatus(status);
+    const message = typeof reason === 'string' ? reason : undefined;
+    if (message !== undefined) checkReason(message);
+    // Applied now, through Node's own header methods: bad names and values throw at the call.
+    applyHeadHeaders(self, this.node, message !== undefined ? third : (third ?? reason));
+    self.statusCode = (status as number) | 0;
+    if (message !== undefined) self.statusMessage = message;
+    this.head = { explicit: true, status: self.statusCode, message };
+    this.sent = true;
+    return self;
+  }
+
+  private implicitHead(): void {
+    const { res } = this;
+    checkStatus(res.statusCode);
+    if (typeof res.statusMessage === 'string' && res.statusMessage !== '') checkReason(res.statusMessage);
+    this.head = { explicit: false, status: res.statusCode, message: res.statusMessage };
+    this.sent = true;
+  }
+
+  private start(method: Exclude<Method, 'writeHead'>): void {
+    this.state = 'committing';
+    this.streamed = method !== 'end';
+    let result: string | undefined | Promise<string | undefined>;
+    try {
+      result = this.commit();
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    if (!isPromise(result)) this.committed(result);
+    else result.then((setCookie) => this.committed(setCookie), (error: unknown) => this.failed(error));
+  }
+
+  private committed(setCookie: string | undefined): void {
+    const { res } = this;
+    this.settle('released');
+    if (setCookie !== undefined && res.headersSent) {
+      // Something wrote the head around our wrappers: the client would never get its cookie.
+      this.queue = undefined;
+      this.report(new TesseraError('ERR_HEADERS_SENT', 'the session cookie could not be sent: the response headers were already sent by code that bypassed the session middleware'));
+      return;
+    }
+    const queue = this.queue;
+    this.queue = undefined;
+    try {
+      if (setCookie !== undefined) appendSetCookie(res, setCookie);
+      const { head } = this;
+      if (head?.explicit) {
+        const writeHead = this.original.writeHead;
+        if (head.message !== undefined) writeHead.call(res, head.status, head.message);
+        else writeHead.call(res, head.status);
+      } else if (head && queue) {
+        // The head Node would have sent at the first body call, whatever was set since.
+        res.statusCode = head.status;
+        if (head.message !== undefined) res.statusMessage = head.message;
+      }
+      let drained = true;
+      for (const op of queue ?? []) {
+        if (op.method === 'end') this.endReleased(op.args);
+        else if (op.method === 'write') drained = this.original.write.apply(res, op.args) !== false;
+        else this.original.flushHeaders.apply(res, op.args);
+      }
+      // A write that returned false is owed a 'drain'; Node emits it itself if its own buffer is full.
+      if (this.needDrain && drained && !res.writableEnded) process.nextTick(() => res.emit('drain'));
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private endReleased(args: unknown[]): unknown {
+    if (!this.streamed || !this.finish) return this.original.end.apply(this.res, args);
+    this.streamed = false;
+    this.onDone?.();
+    let promise: Promise<void>;
+    try {
+      promise = this.finish();
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(
+      () => {
+        try {
+          this.original.end.apply(this.res, args);
+        } catch (error) {
+          this.report(error);
+        }
+      },
+      (error: unknown) => this.report(error),
+    );
+    return this.res;
+  }
+
+  private failed(error: unknown): void {
+    const { res } = this;
+    this.settle('failed');
+    this.queue = undefined;
+    if (!res.headersSent) {
+      // The response the app built is dropped, and with it every header it set for it (a stale
+      // Content-Length would leave a keep-alive client waiting; a Location or Set-Cookie must
+      // not ride on the error). Headers from before the app's response (Vary, helmet's) stay.
+      for (const name of res.getHeaderNames()) if (!(name in this.before)) this.node.removeHeader.call(res, name);
+      for (const [name, value] of Object.entries(this.before)) this.node.setHeader.call(res, name, value);
+      res.statusCode = 500;
+      res.statusMessage = undefined as unknown as string;
+    }
+    // The error path gets a direct line to the methods under us: wrappers installed above us
+    // may already have taken the abandoned response's end (compression does) and would swallow
+    // the error response.
+    for (const method of ['writeHead', 'write', 'end', 'flushHeaders'] as const) {
+      const target = this.original[method];
+      (res as unknown as Record<Method, Fn>)[method] = function (this: ServerResponse, ...args: unknown[]) {
+        return target.apply(this, args);
+      };
+    }
+    this.report(error);
+  }
+
+  private settle(state: 'released' | 'failed'): void {
+    this.state = state;
+    // A streamed response still needs its end routed here (to run `finish` first); a failed one
+    // keeps dropping what arrives of the abandoned response.
+    if (state === 'released' && !(this.streamed && this.finish)) this.onDone?.();
+    this.restoreSocketDestroy();
+  }
+
+  /** Hands an error to the error path; one that throws there ends the response. */
+  private report(error: unknown): void {
+    try {
+      this.onError(error);
+    } catch {
+      this.res.destroy();
+    }
+  }
+
+  /**
+   * While an ended response is held, a `socket.destroy()` from the app's error path (Express's
+   * final handler does it for an error raised after the response "was sent") waits until the
+   * response has gone out, as in Node, where the response was written before the destroy.
+   * A destroy with an error (the socket itself failing) goes through at once.
+   */
+  private deferSocketDestroy(): void {
+    const socket = this.res.req?.socket;
+    if (!socket || Object.hasOwn(socket, 'destroy')) return;
+    const real = socket.destroy;
+    let deferred = false;
+    socket.destroy = function (this: typeof socket, error?: Error) {
+      if (error) return real.call(this, error);
+      deferred = true;
+      return this;
+    };
+    this.deferredDestroy = () => {
+      delete (socket as Partial<typeof socket>).destroy;
+      if (!deferred) return;
+      const run = (): void => void socket.destroy();
+      if (this.res.writableFinished || this.res.destroyed) run();
+      else {
+        this.res.once('finish', run);
+        this.res.once('close', run);
+      }
+    };
+  }
+
+  private restoreSocketDestroy(): void {
+    const restore = this.deferredDestroy;
+    this.deferredDestroy = undefined;
+    restore?.();
+  }
+}
