@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import session from 'express-session';
 import { isTesseraError } from '../../core/errors.js';
+import { boundedCalls } from '../../core/store.js';
 import { storeConformance } from '../../testing/index.js';
 import { fromExpressSessionStore, type ExpressSessionStoreLike } from './index.js';
 
@@ -170,5 +171,26 @@ describe('fromExpressSessionStore', () => {
     await store.close();
     await store.set('k', { value: 'v', expiresAt: Date.now() + 1000 });
     assert.equal((await store.get('k'))?.value, 'v');
+  });
+});
+
+describe('fromExpressSessionStore: no deadline, strict reads', () => {
+  it('timeout: Infinity sets no deadline and makes the store unbounded (the manager then adds its own)', async () => {
+    assert.equal(fromExpressSessionStore(memoryStore())[boundedCalls], true);
+    const unbounded = fromExpressSessionStore(memoryStore(), { timeout: Number.POSITIVE_INFINITY });
+    assert.equal(unbounded[boundedCalls], false);
+    let answer: (() => void) | undefined;
+    const slow: ExpressSessionStoreLike = { get: (_sid, cb) => void (answer = () => cb(null, null)), set: () => undefined, destroy: () => undefined };
+    const pending = fromExpressSessionStore(slow, { timeout: Number.POSITIVE_INFINITY }).get('k');
+    assert.equal(typeof answer, 'function');
+    answer?.();
+    assert.equal(await pending, undefined);
+  });
+
+  it('getStrict rejects with an ENOENT error that get reads as "not found"', async () => {
+    const enoent = Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    const store = fromExpressSessionStore(failingStore((cb) => cb(enoent)));
+    assert.equal(await store.get('k'), undefined);
+    await assert.rejects(store.getStrict('k'), (error: unknown) => isTesseraError(error, 'ERR_STORE_FAILED') && (error as Error).cause === enoent);
   });
 });
