@@ -23,11 +23,11 @@ export interface StoreRecord {
   /** The key of the user this session belongs to, for per-user listing and deletion. */
   userKey?: string;
   /**
-   * A hint the core sets on `set`: `true` when the session holds no data and no user key (a
-   * visitor nothing was written for, e.g. one of a flood of cookieless requests saved by
-   * `saveUninitialized`), so losing it loses nothing. A store that evicts under pressure should
-   * evict such records before any other; a store that does not evict ignores it. It is not part
-   * of what `get` must return.
+   * A hint from the core, on the records it writes: `true` when the session holds no data and
+   * no user key (a visitor nothing was written for, e.g. one of a flood of cookieless requests
+   * saved by `saveUninitialized`), so losing it loses nothing. A store that evicts under pressure
+   * (`MemoryStore`) drops such records before any other; one that never evicts ignores the hint,
+   * and no store has to keep it or give it back from `get`.
    */
   disposable?: boolean;
 }
