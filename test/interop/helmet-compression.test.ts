@@ -92,7 +92,7 @@ eachExpress((createApp) => {
           t,
           createApp,
           wrappedApp(order, store, file),
-          async (app) => {
+          async (app): Promise<Record<string, unknown>> => {
             const client = app.client(gzip);
             const write = await client.request('/write');
             const cookieSent = write.setCookies.length === 1;
