@@ -112,3 +112,41 @@ eachExpress((createApp) => {
     });
   }
 });
+
+// Two session middlewares: one in the parent, another (its own cookie name) in the sub-app.
+// express-session's second middleware sees `req.session` already there and does nothing, so the
+// sub-app shares the parent's session and no second cookie is set.
+const twoMiddlewares: AppBuilder = (app, impl, createApp) => {
+  app.use(impl.module({ secret: SECRET, resave: false, saveUninitialized: false }));
+  const sub = createApp();
+  sub.use(impl.module({ secret: SECRET, name: 'admin.sid', resave: false, saveUninitialized: false }));
+  sub.use(adminApp(createApp));
+  app.use('/admin', sub);
+  app.get('/whoami', (req, res) => {
+    res.json({ role: data(req).role ?? null });
+  });
+};
+
+eachExpress((createApp) => {
+  it('a second session middleware in the sub-app leaves the parent’s session in place', async (t) => {
+    await sideBySide(
+      t,
+      createApp,
+      twoMiddlewares,
+      async (app) => {
+        const client = app.client();
+        const login = await client.request('/admin/login');
+        const panel = await client.request('/admin/panel');
+        const whoami = await client.request('/whoami');
+        return { cookies: login.setCookies.map((c) => c.split('=')[0]), panel: panel.body, whoami: whoami.body };
+      },
+      {
+        expected: {
+          cookies: ['connect.sid'],
+          panel: '{"where":"admin","baseUrl":"/admin","role":"admin","hasSession":true}',
+          whoami: '{"role":"admin"}',
+        },
+      },
+    );
+  });
+});
