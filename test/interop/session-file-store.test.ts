@@ -1,6 +1,6 @@
 // session-file-store (a third-party callback store keeping one JSON file per session) on the
 // real package, files in a temp dir, Express 5 and 4, side by side with express-session 1.19:
-// create, read back, destroy; a session file whose lifetime has passed is "no session", and
+// create, read back, destroy; an unmodified request touches the file; a session file whose lifetime has passed is "no session", and
 // the store's reap removes it; a cookie whose file is missing (the store answers `ENOENT`) is
 // "no session" too, not a 500 — with retries off and with the store's default retries.
 import assert from 'node:assert/strict';
@@ -17,14 +17,14 @@ const fileStoreFactory = require('session-file-store') as (session: unknown) => 
 const helpers = require('session-file-store/lib/session-file-helpers') as { reap(options: object, callback: (err?: unknown) => void): void };
 
 /** One store per app, in its own temp dir (removed at the end); dirs and stores are pushed to the arrays. */
-function fileStoreApp(dirs: string[], storeOptions: object = {}, stores: FileStoreInstance[] = []): AppBuilder {
+function fileStoreApp(dirs: string[], storeOptions: object = {}, stores: FileStoreInstance[] = [], cookie: object = {}): AppBuilder {
   return (app, impl) => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-file-store-'));
     dirs.push(dir);
     const FileStore = fileStoreFactory(impl.module);
     const store = new FileStore({ path: dir, retries: 0, reapInterval: -1, logFn: () => {}, ...storeOptions });
     stores.push(store);
-    app.use(impl.module({ secret: SECRET, resave: false, saveUninitialized: false, store }));
+    app.use(impl.module({ secret: SECRET, resave: false, saveUninitialized: false, store, cookie }));
     app.get('/write', (req, res) => {
       data(req).views = (data(req).views ?? 0) + 1;
       res.json({ views: data(req).views });
@@ -117,4 +117,22 @@ eachExpress((createApp) => {
       return { read: `${read.status} ${read.body}`, reaped: !existsSync(file) };
     }, { expected: { read: '200 {"views":null}', reaped: true } });
   });
+
+  for (const cookie of [{}, { maxAge: 3_600_000 }]) {
+    it(`an unmodified request touches the session file (resave: false, cookie ${JSON.stringify(cookie)})`, async (t) => {
+      const dirs: string[] = [];
+      t.after(() => cleanup(dirs));
+      await sideBySide(t, createApp, fileStoreApp(dirs, { ttl: 3600 }, [], cookie), async (app) => {
+        const client = app.client();
+        const first = await client.request('/write');
+        const file = join(dirs.at(-1)!, `${idOf(setCookieFor(first.setCookies))}.json`);
+        // Move the last access back an hour less a minute: only a touch keeps the session alive.
+        const aged = Date.now() - 3_540_000;
+        writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), __lastAccess: aged }));
+        const read = await client.request('/read');
+        const lastAccess = (JSON.parse(readFileSync(file, 'utf8')) as { __lastAccess: number }).__lastAccess;
+        return { read: `${read.status} ${read.body}`, touched: lastAccess > aged + 60_000 };
+      }, { expected: { read: '200 {"views":1}', touched: true } });
+    });
+  }
 });
