@@ -2,14 +2,15 @@
 // real package, files in a temp dir, Express 5 and 4, side by side with express-session 1.19:
 // create, read back, destroy; an unmodified request touches the file; a session file whose lifetime has passed is "no session", and
 // the store's reap removes it; a cookie whose file is missing (the store answers `ENOENT`) is
-// "no session" too, not a 500 — with retries off and with the store's default retries.
+// "no session" too, not a 500 — with retries off and with retries on. A write that fails is
+// the one difference, on purpose: the drop-in answers 500 where express-session answers 200.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { data, eachExpress, idOf, SECRET, setCookieFor, sideBySide, type AppBuilder } from './helpers.js';
+import { data, eachExpress, idOf, implementations, SECRET, serve, setCookieFor, sideBySide, type AppBuilder } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 type FileStoreInstance = { options: Record<string, unknown> & { reapIntervalObject?: NodeJS.Timeout } };
@@ -135,4 +136,25 @@ eachExpress((createApp) => {
       }, { expected: { read: '200 {"views":1}', touched: true } });
     });
   }
+
+  it('a write that fails (the store’s directory is gone): express-session answers 200 and loses it; the drop-in answers 500 (on purpose)', async (t) => {
+    const dirs: string[] = [];
+    t.after(() => cleanup(dirs));
+    const results: Record<string, unknown> = {};
+    for (const impl of implementations()) {
+      const app = await serve(t, createApp, impl, fileStoreApp(dirs));
+      const client = app.client();
+      const first = await client.request('/write');
+      rmSync(dirs.at(-1)!, { recursive: true, force: true });
+      // The read finds no file (ENOENT: no session); the write cannot create one.
+      const read = await client.request('/read');
+      const write = await client.request('/write');
+      const after = await client.request('/read');
+      results[impl.name] = [first.body, `${read.status} ${read.body}`, `${write.status} ${write.body.slice(0, 13)} cookie:${write.setCookies.length}`, `${after.status} ${after.body}`];
+    }
+    assert.deepEqual(results, {
+      'express-session': ['{"views":1}', '200 {"views":null}', '200 {"views":1} cookie:1', '200 {"views":null}'],
+      'drop-in': ['{"views":1}', '200 {"views":null}', '500 error: ENOENT cookie:0', '200 {"views":null}'],
+    });
+  });
 });
