@@ -17,7 +17,7 @@ const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
 
 describe('express-mysql-session on MariaDB', skipUnless(await reachable('mysql://127.0.0.1:3306', 3306), 'MariaDB'), () => {
   /** Stores made before each app (the builder is synchronous), by table name. */
-  async function prepare(t: TestContext, impls: string[]): Promise<{ build: AppBuilder; tables: Record<string, string>; sql: import('mysql2/promise').Connection }> {
+  async function prepare(t: TestContext, impls: string[], sessionOptions: object = { resave: false, saveUninitialized: false }): Promise<{ build: AppBuilder; tables: Record<string, string>; sql: import('mysql2/promise').Connection }> {
     const sql = await mysql.createConnection(mariadb);
     const tables: Record<string, string> = {};
     const stores: Record<string, MySQLStore> = {};
@@ -36,7 +36,7 @@ describe('express-mysql-session on MariaDB', skipUnless(await reachable('mysql:/
       await sql.end();
     });
     const build: AppBuilder = (app, impl) => {
-      app.use(impl.module({ secret: SECRET, resave: false, saveUninitialized: false, store: stores[impl.name], cookie: { maxAge: 3_600_000 } }));
+      app.use(impl.module({ secret: SECRET, ...sessionOptions, store: stores[impl.name], cookie: { maxAge: 3_600_000 } }));
       app.get('/write', (req, res) => {
         data(req).views = (data(req).views ?? 0) + 1;
         res.json({ views: data(req).views });
@@ -105,6 +105,31 @@ describe('express-mysql-session on MariaDB', skipUnless(await reachable('mysql:/
           afterLogout: '{"views":null}',
         },
       });
+    });
+
+    it('with the express-session defaults and rolling: every visitor stored, a cookie on every response, the expiry moved on', async (t) => {
+      const { build, tables, sql } = await prepare(t, ['express-session', 'drop-in'], { resave: true, saveUninitialized: true, rolling: true });
+      await sideBySide(t, createApp, build, async (app, impl) => {
+        const table = tables[impl.name]!;
+        const count = async () => ((await sql.query(`SELECT COUNT(*) AS n FROM \`${table}\``))[0] as Array<{ n: number }>)[0]!.n;
+        for (let i = 0; i < 3; i++) await app.client().request('/read');
+        const visitors = await count();
+        const client = app.client();
+        const first = await client.request('/read');
+        const id = idOf(setCookieFor(first.setCookies));
+        await sql.query(`UPDATE \`${table}\` SET expires = expires - 600 WHERE session_id = ?`, [id]);
+        const [before] = (await sql.query(`SELECT expires FROM \`${table}\` WHERE session_id = ?`, [id]))[0] as Array<{ expires: number }>;
+        const second = await client.request('/read');
+        const [after] = (await sql.query(`SELECT expires FROM \`${table}\` WHERE session_id = ?`, [id]))[0] as Array<{ expires: number }>;
+        return {
+          visitors,
+          firstCookie: first.setCookies.length,
+          secondCookie: second.setCookies.length,
+          sameId: idOf(setCookieFor(second.setCookies)) === id,
+          movedOn: (after?.expires ?? 0) - (before?.expires ?? 0) >= 590,
+          total: await count(),
+        };
+      }, { expected: { visitors: 3, firstCookie: 1, secondCookie: 1, sameId: true, movedOn: true, total: 4 } });
     });
   });
 });
