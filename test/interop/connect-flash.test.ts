@@ -1,4 +1,5 @@
-// connect-flash on the real package, Express 5 and 4, side by side with express-session 1.19:
+// connect-flash on the real package, Express 5 and 4, side by side with express-session 1.19
+// (and the native `tessera/express`):
 // a flash message set before a redirect is shown once after it, then gone. The redirect must
 // already carry the stored session: the message is in the store when the 302 arrives.
 import assert from 'node:assert/strict';
@@ -6,7 +7,7 @@ import { createRequire } from 'node:module';
 import { it } from 'node:test';
 import type { RequestHandler } from 'express';
 import { asRealExpressSessionStore, CountingStore } from '../express-session/helpers.js';
-import { eachExpress, idOf, SECRET, setCookieFor, sideBySide, type AppBuilder } from './helpers.js';
+import { eachExpress, idOf, implementations, nativeImplementation, SECRET, setCookieFor, sideBySide, type AppBuilder } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const flash = require('connect-flash') as () => RequestHandler;
@@ -46,7 +47,7 @@ eachExpress((createApp) => {
           const again = await client.request('/show');
           return [`${redirect.status} ${redirect.headers.get('location')}`, shown.body, again.body];
         },
-        { expected: ['302 /show', JSON.stringify({ info: ['saved'] }), JSON.stringify({ info: [] })] },
+        { impls: [...implementations(), nativeImplementation()], expected: ['302 /show', JSON.stringify({ info: ['saved'] }), JSON.stringify({ info: [] })] },
       );
     });
   }

@@ -1,5 +1,6 @@
 // csrf-sync (the synchronizer-token pattern, the token kept in `req.session.csrfToken`) on the
-// real package, Express 5 and 4, side by side with express-session 1.19: a token issued on
+// real package, Express 5 and 4, side by side with express-session 1.19 (and the
+// native `tessera/express` for the first two): a token issued on
 // GET is accepted on POST; a POST without it, or with another session's token, is a 403; at
 // login the app regenerates the session and then the token, as csrf-sync's docs say
 // (`generateToken(req, true)`), and the new token works while the old one does not; an app
@@ -8,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { it } from 'node:test';
 import type { Request, RequestHandler } from 'express';
-import { data, eachExpress, SECRET, sideBySide, type AppBuilder } from './helpers.js';
+import { data, eachExpress, implementations, nativeImplementation, SECRET, sideBySide, type AppBuilder } from './helpers.js';
 import type { HttpClient } from '../helpers/http-client.js';
 
 const require = createRequire(import.meta.url);
@@ -75,6 +76,7 @@ eachExpress((createApp) => {
         };
       },
       {
+        impls: [...implementations(), nativeImplementation()],
         expected: {
           sameTokenOnSecondGet: true,
           withToken: '200 transferred for anonymous',
@@ -108,6 +110,7 @@ eachExpress((createApp) => {
         };
       },
       {
+        impls: [...implementations(), nativeImplementation()],
         expected: {
           login: 200,
           newToken: true,
