@@ -2,7 +2,6 @@
 // (and the native `tessera/express`):
 // a flash message set before a redirect is shown once after it, then gone. The redirect must
 // already carry the stored session: the message is in the store when the 302 arrives.
-import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { it } from 'node:test';
 import type { RequestHandler } from 'express';

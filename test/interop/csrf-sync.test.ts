@@ -5,7 +5,6 @@
 // login the app regenerates the session and then the token, as csrf-sync's docs say
 // (`generateToken(req, true)`), and the new token works while the old one does not; an app
 // that carries its token over the regenerate keeps it working.
-import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { it } from 'node:test';
 import type { Request, RequestHandler } from 'express';
