@@ -126,11 +126,12 @@ export class Hold {
     const [status, reason, third] = args;
     checkStatus(status);
     const message = typeof reason === 'string' ? reason : undefined;
-    if (message !== undefined) checkReason(message);
+    // In Node's order: the reason is kept before it is checked (a later implicit head checks it again).
+    if (message !== undefined) self.statusMessage = message;
+    self.statusCode = (status as number) | 0;
     // Applied now, through Node's own header methods: bad names and values throw at the call.
     applyHeadHeaders(self, this.node, message !== undefined ? third : (third ?? reason));
-    self.statusCode = (status as number) | 0;
-    if (message !== undefined) self.statusMessage = message;
+    if (message !== undefined) checkReason(message);
     this.head = { explicit: true, status: self.statusCode, message };
     this.sent = true;
     return self;
