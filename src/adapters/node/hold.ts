@@ -264,7 +264,7 @@ export class Hold {
    * While an ended response is held, a `socket.destroy()` from the app's error path (Express's
    * final handler does it for an error raised after the response "was sent") waits until the
    * response has gone out, as in Node, where the response was written before the destroy.
-   * A destroy with an error (the socket itself failing) goes through at once.
+   * A destroy with an error, or of a socket the client has closed, goes through at once.
    */
   private deferSocketDestroy(): void {
     const socket = this.res.req?.socket;
@@ -272,7 +272,8 @@ export class Hold {
     const real = socket.destroy;
     let deferred = false;
     socket.destroy = function (this: typeof socket, error?: Error) {
-      if (error) return real.call(this, error);
+      // Node's own destroys (the client went away, the socket failed) go through at once.
+      if (error || this.readableEnded || !this.writable) return real.call(this, error);
       deferred = true;
       return this;
     };
