@@ -16,6 +16,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { TesseraError } from '../../core/errors.js';
+import { deferSocketDestroy } from './defer-socket-destroy.js';
 import { applyHeadHeaders, asSent, byteLength, checkReason, checkStatus, isChunk, type Fn } from './node-rules.js';
 
 /** The four methods a hold takes over. */
@@ -222,14 +223,10 @@ export class Hold {
     const { res } = this;
     this.settle('failed');
     this.queue = undefined;
-    if (!res.headersSent) {
-      // The response the app built is dropped, and with it every header it set for it (a stale
-      // Content-Length would leave a keep-alive client waiting; a Location or Set-Cookie must
-      // not ride on the error). Headers from before the app's response (Vary, helmet's) stay.
-      for (const name of res.getHeaderNames()) if (!(name in this.before)) this.node.removeHeader.call(res, name);
-      for (const [name, value] of Object.entries(this.before)) this.node.setHeader.call(res, name, value);
-      res.statusCode = 500;
-      res.statusMessage = undefined as unknown as string;
+    try {
+      if (!res.headersSent) this.resetHeaders();
+    } catch {
+      // A header the app set before can no longer be set back: the error response goes without it.
     }
     // The error path gets a direct line to the methods under us: wrappers installed above us
     // may already have taken the abandoned response's end (compression does) and would swallow
@@ -241,6 +238,17 @@ export class Hold {
       };
     }
     this.report(error);
+  }
+
+  private resetHeaders(): void {
+    const { res } = this;
+    // The response the app built is dropped, and with it every header it set for it (a stale
+    // Content-Length would leave a keep-alive client waiting; a Location or Set-Cookie must
+    // not ride on the error). Headers from before the app's response (Vary, helmet's) stay.
+    for (const name of res.getHeaderNames()) if (!(name in this.before)) this.node.removeHeader.call(res, name);
+    for (const [name, value] of Object.entries(this.before)) this.node.setHeader.call(res, name, value);
+    res.statusCode = 500;
+    res.statusMessage = undefined as unknown as string;
   }
 
   private settle(state: 'released' | 'failed'): void {
@@ -260,33 +268,8 @@ export class Hold {
     }
   }
 
-  /**
-   * While an ended response is held, a `socket.destroy()` from the app's error path (Express's
-   * final handler does it for an error raised after the response "was sent") waits until the
-   * response has gone out, as in Node, where the response was written before the destroy.
-   * A destroy with an error, or of a socket the client has closed, goes through at once.
-   */
   private deferSocketDestroy(): void {
-    const socket = this.res.req?.socket;
-    if (!socket || Object.hasOwn(socket, 'destroy')) return;
-    const real = socket.destroy;
-    let deferred = false;
-    socket.destroy = function (this: typeof socket, error?: Error) {
-      // Node's own destroys (the client went away, the socket failed) go through at once.
-      if (error || this.readableEnded || !this.writable) return real.call(this, error);
-      deferred = true;
-      return this;
-    };
-    this.deferredDestroy = () => {
-      delete (socket as Partial<typeof socket>).destroy;
-      if (!deferred) return;
-      const run = (): void => void socket.destroy();
-      if (this.res.writableFinished || this.res.destroyed) run();
-      else {
-        this.res.once('finish', run);
-        this.res.once('close', run);
-      }
-    };
+    this.deferredDestroy ??= deferSocketDestroy(this.res);
   }
 
   private restoreSocketDestroy(): void {
