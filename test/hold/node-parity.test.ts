@@ -32,7 +32,10 @@ interface Outcome {
   body: string;
 }
 
-type Mode = 'node' | 'sync commit' | 'async commit';
+type Mode = 'node' | 'sync commit' | 'async commit' | 'failed commit';
+
+/** What an error path sends when the commit failed: the whole response the client must get. */
+const ERROR_RESPONSE: Step[] = [['setHeader(Content-Type)', (r) => r.setHeader('Content-Type', 'text/plain')], ['end(store failed)', (r) => r.end('store failed')]];
 
 function describeResult(res: ServerResponse, value: unknown): string {
   if (value === res) return 'res';
@@ -50,8 +53,11 @@ async function observe(mode: Mode, steps: Step[]): Promise<Outcome> {
     if (mode !== 'node') {
       commitBeforeHead(
         res,
-        () => (mode === 'sync commit' ? undefined : delay(30).then(() => undefined)),
-        (error) => events.push(`onError:${String(error)}`),
+        () => (mode === 'sync commit' ? undefined : mode === 'failed commit' ? delay(30).then(() => Promise.reject(new Error('store failed'))) : delay(30).then(() => undefined)),
+        (error) => {
+          if (mode !== 'failed commit') return void events.push(`onError:${String(error)}`);
+          for (const [, call] of ERROR_RESPONSE) call(res);
+        },
       );
     }
     for (const name of ['finish', 'close', 'drain'] as const) res.on(name, () => events.push(name));
@@ -125,6 +131,29 @@ const rows: Array<{ transition: string; steps: Step[] }> = [
   { transition: 'committing: write(callback) called after release', steps: [['write(a, cb)', (r) => r.write('a', cb('write-cb'))], ['end()', (r) => r.end()]] },
   { transition: 'open: 304 with a body-less end', steps: [['statusCode=304', (r) => (r.statusCode = 304)], ['end()', (r) => r.end()]] },
 ];
+
+/**
+ * committing -> failed: whatever the app had built, the client gets exactly the error response,
+ * as if Node had only ever been given the error path's calls (no header, status or byte of the
+ * abandoned response).
+ */
+const failedRows: Array<{ transition: string; steps: Step[] }> = [
+  { transition: 'committing(ended) -> failed', steps: [['setHeader(ETag)', (r) => r.setHeader('ETag', '"x"')], ['setHeader(Content-Length)', (r) => r.setHeader('Content-Length', '5')], ['end(hello)', (r) => r.end('hello')]] },
+  { transition: 'committing(streamed) -> failed', steps: [['setHeader(Cache-Control)', (r) => r.setHeader('Cache-Control', 'max-age=60')], ['write(a)', (r) => r.write('a')], TICK, ['end(b)', (r) => r.end('b')]] },
+  { transition: 'open(writeHead) -> committing -> failed', steps: [['writeHead(302, {Location})', (r) => r.writeHead(302, 'Moved', { Location: '/next', 'Set-Cookie': 'a=1' })], ['end()', (r) => r.end()]] },
+  { transition: 'committing(flushHeaders) -> failed', steps: [['statusCode=201', (r) => (r.statusCode = 201)], ['flushHeaders()', (r) => r.flushHeaders()], TICK, ['end(x)', (r) => r.end('x')]] },
+];
+
+describe('a failed commit gives the client the error response only, as Node given only the error path', () => {
+  for (const { transition, steps } of failedRows) {
+    it(transition, async () => {
+      const node = await observe('node', [['statusCode=500', (r) => (r.statusCode = 500)], ...ERROR_RESPONSE]);
+      const failed = await observe('failed commit', steps);
+      assert.deepEqual({ status: failed.status, headers: failed.headers, body: failed.body }, { status: node.status, headers: node.headers, body: node.body });
+      assert.deepEqual(failed.events.sort(), node.events.sort());
+    });
+  }
+});
 
 describe('the hold behaves as Node without it, transition by transition', () => {
   for (const { transition, steps } of rows) {

@@ -28,6 +28,7 @@ export type Commit = () => string | undefined | Promise<string | undefined>;
 /** The states of a hold (see the module comment). */
 export type HoldState = 'open' | 'committing' | 'released' | 'failed';
 
+type RemovedFlags = { _removedContLen: boolean; _removedTE: boolean; _removedConnection: boolean };
 type Op = { method: Exclude<Method, 'writeHead'>; args: unknown[] };
 type Head = { explicit: boolean; status: number; message: string | undefined };
 
@@ -62,6 +63,9 @@ export class Hold {
   // Headers that were there before the app built its response: an error response keeps them.
   private readonly before: Record<string, unknown>;
   private deferredDestroy: (() => void) | undefined;
+  // Node's notes that an app removed Content-Length / Transfer-Encoding / Connection (it then
+  // stops generating them): the error response must get Node's own framing again.
+  private readonly removedBefore: [boolean, boolean, boolean];
 
   constructor(
     readonly res: ServerResponse,
@@ -73,6 +77,8 @@ export class Hold {
     readonly finish: (() => Promise<void>) | undefined,
   ) {
     this.before = res.getHeaders();
+    const flags = res as unknown as RemovedFlags;
+    this.removedBefore = [flags._removedContLen, flags._removedTE, flags._removedConnection];
   }
 
   /** A call to one of the held methods, with the `this` it was made on. */
@@ -247,6 +253,8 @@ export class Hold {
     // not ride on the error). Headers from before the app's response (Vary, helmet's) stay.
     for (const name of res.getHeaderNames()) if (!(name in this.before)) this.node.removeHeader.call(res, name);
     for (const [name, value] of Object.entries(this.before)) this.node.setHeader.call(res, name, value);
+    const flags = res as unknown as RemovedFlags;
+    [flags._removedContLen, flags._removedTE, flags._removedConnection] = this.removedBefore;
     res.statusCode = 500;
     res.statusMessage = undefined as unknown as string;
   }
