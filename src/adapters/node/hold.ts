@@ -16,6 +16,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { TesseraError } from '../../core/errors.js';
+import { deferSocketDestroy } from './defer-socket-destroy.js';
 import { applyHeadHeaders, asSent, byteLength, checkReason, checkStatus, isChunk, type Fn } from './node-rules.js';
 
 /** The four methods a hold takes over. */
@@ -27,6 +28,7 @@ export type Commit = () => string | undefined | Promise<string | undefined>;
 /** The states of a hold (see the module comment). */
 export type HoldState = 'open' | 'committing' | 'released' | 'failed';
 
+type RemovedFlags = { _removedContLen: boolean; _removedTE: boolean; _removedConnection: boolean };
 type Op = { method: Exclude<Method, 'writeHead'>; args: unknown[] };
 type Head = { explicit: boolean; status: number; message: string | undefined };
 
@@ -61,6 +63,9 @@ export class Hold {
   // Headers that were there before the app built its response: an error response keeps them.
   private readonly before: Record<string, unknown>;
   private deferredDestroy: (() => void) | undefined;
+  // Node's notes that an app removed Content-Length / Transfer-Encoding / Connection (it then
+  // stops generating them): the error response must get Node's own framing again.
+  private readonly removedBefore: [boolean, boolean, boolean];
 
   constructor(
     readonly res: ServerResponse,
@@ -72,6 +77,8 @@ export class Hold {
     readonly finish: (() => Promise<void>) | undefined,
   ) {
     this.before = res.getHeaders();
+    const flags = res as unknown as RemovedFlags;
+    this.removedBefore = [flags._removedContLen, flags._removedTE, flags._removedConnection];
   }
 
   /** A call to one of the held methods, with the `this` it was made on. */
@@ -126,11 +133,12 @@ export class Hold {
     const [status, reason, third] = args;
     checkStatus(status);
     const message = typeof reason === 'string' ? reason : undefined;
-    if (message !== undefined) checkReason(message);
+    // In Node's order: the reason is kept before it is checked (a later implicit head checks it again).
+    if (message !== undefined) self.statusMessage = message;
+    self.statusCode = (status as number) | 0;
     // Applied now, through Node's own header methods: bad names and values throw at the call.
     applyHeadHeaders(self, this.node, message !== undefined ? third : (third ?? reason));
-    self.statusCode = (status as number) | 0;
-    if (message !== undefined) self.statusMessage = message;
+    if (message !== undefined) checkReason(message);
     this.head = { explicit: true, status: self.statusCode, message };
     this.sent = true;
     return self;
@@ -221,14 +229,10 @@ export class Hold {
     const { res } = this;
     this.settle('failed');
     this.queue = undefined;
-    if (!res.headersSent) {
-      // The response the app built is dropped, and with it every header it set for it (a stale
-      // Content-Length would leave a keep-alive client waiting; a Location or Set-Cookie must
-      // not ride on the error). Headers from before the app's response (Vary, helmet's) stay.
-      for (const name of res.getHeaderNames()) if (!(name in this.before)) this.node.removeHeader.call(res, name);
-      for (const [name, value] of Object.entries(this.before)) this.node.setHeader.call(res, name, value);
-      res.statusCode = 500;
-      res.statusMessage = undefined as unknown as string;
+    try {
+      if (!res.headersSent) this.resetHeaders();
+    } catch {
+      // A header the app set before can no longer be set back: the error response goes without it.
     }
     // The error path gets a direct line to the methods under us: wrappers installed above us
     // may already have taken the abandoned response's end (compression does) and would swallow
@@ -240,6 +244,19 @@ export class Hold {
       };
     }
     this.report(error);
+  }
+
+  private resetHeaders(): void {
+    const { res } = this;
+    // The response the app built is dropped, and with it every header it set for it (a stale
+    // Content-Length would leave a keep-alive client waiting; a Location or Set-Cookie must
+    // not ride on the error). Headers from before the app's response (Vary, helmet's) stay.
+    for (const name of res.getHeaderNames()) if (!(name in this.before)) this.node.removeHeader.call(res, name);
+    for (const [name, value] of Object.entries(this.before)) this.node.setHeader.call(res, name, value);
+    const flags = res as unknown as RemovedFlags;
+    [flags._removedContLen, flags._removedTE, flags._removedConnection] = this.removedBefore;
+    res.statusCode = 500;
+    res.statusMessage = undefined as unknown as string;
   }
 
   private settle(state: 'released' | 'failed'): void {
@@ -259,32 +276,8 @@ export class Hold {
     }
   }
 
-  /**
-   * While an ended response is held, a `socket.destroy()` from the app's error path (Express's
-   * final handler does it for an error raised after the response "was sent") waits until the
-   * response has gone out, as in Node, where the response was written before the destroy.
-   * A destroy with an error (the socket itself failing) goes through at once.
-   */
   private deferSocketDestroy(): void {
-    const socket = this.res.req?.socket;
-    if (!socket || Object.hasOwn(socket, 'destroy')) return;
-    const real = socket.destroy;
-    let deferred = false;
-    socket.destroy = function (this: typeof socket, error?: Error) {
-      if (error) return real.call(this, error);
-      deferred = true;
-      return this;
-    };
-    this.deferredDestroy = () => {
-      delete (socket as Partial<typeof socket>).destroy;
-      if (!deferred) return;
-      const run = (): void => void socket.destroy();
-      if (this.res.writableFinished || this.res.destroyed) run();
-      else {
-        this.res.once('finish', run);
-        this.res.once('close', run);
-      }
-    };
+    this.deferredDestroy ??= deferSocketDestroy(this.res);
   }
 
   private restoreSocketDestroy(): void {
