@@ -56,6 +56,10 @@ export class Hold {
   // The head went out before `end` (a streamed body): `finish` runs before the end, so session
   // changes made while streaming are still saved.
   private streamed = false;
+  // The session cookie of a released hold whose head Node has yet to write itself (an implicit
+  // head): it is added when that `writeHead` reaches this layer, so `on-headers` listeners
+  // registered after the session run before it exists, as under express-session.
+  private pendingCookie: string | undefined;
   private head: Head | undefined;
   private queue: Op[] | undefined;
   private queuedBytes = 0;
@@ -84,7 +88,10 @@ export class Hold {
   /** A call to one of the held methods, with the `this` it was made on. */
   call(method: Method, self: ServerResponse, args: unknown[]): unknown {
     const { state } = this;
-    if (state === 'released') return method === 'end' ? this.endReleased(args) : this.original[method].apply(self, args);
+    if (state === 'released') {
+      if (method === 'writeHead' && this.pendingCookie !== undefined) this.addPendingCookie();
+      return method === 'end' ? this.endReleased(args) : this.original[method].apply(self, args);
+    }
     // Failed: whatever still arrives here belongs to the abandoned response (the error path has
     // its own line, see `failed`), e.g. compression's stream flushing the body it was given.
     if (state === 'failed') return method === 'write' ? true : method === 'flushHeaders' ? undefined : self;
@@ -167,9 +174,13 @@ export class Hold {
   }
 
   private committed(setCookie: string | undefined): void {
-    const { res } = this;
+    const { res, head } = this;
+    // An explicit head is replayed below straight to Node: its cookie goes in first.
+    if (setCookie !== undefined && !head?.explicit) this.pendingCookie = setCookie;
     this.settle('released');
     if (setCookie !== undefined && res.headersSent) {
+      this.pendingCookie = undefined;
+      this.stopRouting();
       // Something wrote the head around our wrappers: the client would never get its cookie.
       this.queue = undefined;
       this.report(new TesseraError('ERR_HEADERS_SENT', 'the session cookie could not be sent: the response headers were already sent by code that bypassed the session middleware'));
@@ -178,8 +189,7 @@ export class Hold {
     const queue = this.queue;
     this.queue = undefined;
     try {
-      if (setCookie !== undefined) appendSetCookie(res, setCookie);
-      const { head } = this;
+      if (setCookie !== undefined && this.pendingCookie === undefined) appendSetCookie(res, setCookie);
       if (head?.explicit) {
         const writeHead = this.original.writeHead;
         if (head.message !== undefined) writeHead.call(res, head.status, head.message);
@@ -263,8 +273,20 @@ export class Hold {
     this.state = state;
     // A streamed response still needs its end routed here (to run `finish` first); a failed one
     // keeps dropping what arrives of the abandoned response.
-    if (state === 'released' && !(this.streamed && this.finish)) this.onDone?.();
+    if (state === 'released' && this.pendingCookie === undefined) this.stopRouting();
     this.restoreSocketDestroy();
+  }
+
+  /** Lets the owner stop routing calls here, unless a streamed end must still run `finish` first. */
+  private stopRouting(): void {
+    if (!(this.streamed && this.finish)) this.onDone?.();
+  }
+
+  /** The implicit head reached this layer: the session cookie joins it now. */
+  private addPendingCookie(): void {
+    appendSetCookie(this.res, this.pendingCookie!);
+    this.pendingCookie = undefined;
+    this.stopRouting();
   }
 
   /** Hands an error to the error path; one that throws there ends the response. */
