@@ -20,11 +20,21 @@ writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\
 
 // `require('tessera/express-session')` must return the middleware factory itself, as
 // `require('express-session')` does, with Store, MemoryStore, Cookie and Session on it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 const dropIn = 'dist/cjs/adapters/express-session/index.js';
 if (existsSync(dropIn)) {
   const code = readFileSync(dropIn, 'utf8');
   if (!code.includes('module.exports = Object.assign(exports.default')) {
     writeFileSync(dropIn, `${code}\nmodule.exports = Object.assign(exports.default, exports);\n`);
   }
+  // Its types say the same (`export =`), so `import session = require(...)` and, without
+  // esModuleInterop, `import * as session from ...` are callable: the ES-shaped declarations
+  // move aside and the function (with its namespace of types) is the module.
+  const types = 'dist/cjs/adapters/express-session/index.d.ts';
+  renameSync(types, 'dist/cjs/adapters/express-session/named-exports.d.ts');
+  writeFileSync(
+    types,
+    `// The CommonJS face of tessera/express-session: module.exports is the middleware factory.\n` +
+      `import { session } from './named-exports.js';\nexport = session;\n`,
+  );
 }

@@ -6,13 +6,14 @@
 #   bash scripts/redis-cluster.sh status   # exit 0 when cluster_state:ok on every node
 #   bash scripts/redis-cluster.sh stop     # shuts the nodes down and removes the temp dir
 #
-# Env: TESSERA_REDIS_CLUSTER_DIR (default /tmp/tessera-redis-cluster). Needs redis-server and
+# Env: TESSERA_REDIS_CLUSTER_DIR (default /tmp/tessera-redis-cluster), TESSERA_REDIS_CLUSTER_PORTS
+# (default "7000 7001 7002"; the tests use the default, scripts/test.mjs's own test another). Needs redis-server and
 # redis-cli (Valkey's binaries work too when installed under those names).
 set -euo pipefail
 
 DIR="${TESSERA_REDIS_CLUSTER_DIR:-/tmp/tessera-redis-cluster}"
 HOST=127.0.0.1
-PORTS=(7000 7001 7002)
+read -r -a PORTS <<<"${TESSERA_REDIS_CLUSTER_PORTS:-7000 7001 7002}"
 # Test files that need the cluster may call `start` at the same moment: serialise on a lock
 # outside the dir, because `stop` deletes the dir.
 LOCK="${DIR}.lock"

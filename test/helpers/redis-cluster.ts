@@ -1,8 +1,10 @@
 /**
  * The test Redis Cluster on 127.0.0.1:7000-7002. CI starts it with `scripts/redis-cluster.sh`;
  * on a developer machine the first test file that needs it starts it through the same script
- * (when redis-server is installed), so `npm test` alone works. It is left running afterwards
- * for the next run: `bash scripts/redis-cluster.sh stop` removes it.
+ * (when redis-server is installed), so `npm test` alone works. `scripts/test.mjs` (which
+ * `npm test` runs) stops it after the run when it was not running before, so a test run leaves
+ * nothing behind; a cluster that was already running (CI starts its own) is reused and kept.
+ * Running a file with `node --test` directly leaves it running: `bash scripts/redis-cluster.sh stop`.
  *
  * @module
  */

@@ -25,6 +25,7 @@ import type { RequestHandler } from 'express';
 import { SessionCookie } from '../../core/session-cookie.js';
 // Types `req.session`, `req.sessionID` and `req.sessionStore` for TypeScript users.
 import '../express/request-types.js';
+import type { ExpressSessionTypesPresent } from '../express/request-types.js';
 import { createEngine } from './create-engine.js';
 import { registerEngine } from './engine-registry.js';
 import { MemoryStore } from './memory-store.js';
@@ -52,6 +53,20 @@ function warnMemoryStoreInProduction(store: unknown): void {
 }
 
 /**
+ * Nothing, unless `@types/express-session` is in the program: then `any`, so store factories
+ * typed against express-session (`MySQLStoreFactory(session)`, `connectPgSimple(session)`)
+ * accept the drop-in, whose classes work as express-session's at run time but whose methods
+ * also return Promises, which express-session's declarations cannot describe.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ExpressSessionInterop = ExpressSessionTypesPresent extends true ? any : unknown;
+
+/** A `this` no call has: keeps the interop overload of `session` out of overload resolution. */
+interface ExpressSessionFactoryOnly {
+  readonly expressSessionFactoryOnly: unique symbol;
+}
+
+/**
  * Creates the session middleware (express-session's `session(options)`).
  *
  * Defaults, as express-session's: `name: 'connect.sid'`, `resave: true`,
@@ -59,6 +74,13 @@ function warnMemoryStoreInProduction(store: unknown): void {
  * `cookie: { path: '/', httpOnly: true, maxAge: null }`, `store: new session.MemoryStore()`.
  * Throws a `TypeError` for a bad `genid`, `unset` or `store`, or `secret: []`.
  */
+function session(options?: ExpressSessionOptions): RequestHandler;
+/**
+ * Not for calls (no plain call has this `this`): with `@types/express-session` in the program,
+ * it lets `session` be passed where express-session's own type is expected (see
+ * `ExpressSessionInterop`). TypeScript ignores a `this` the expected type does not declare.
+ */
+function session(this: ExpressSessionFactoryOnly, options?: ExpressSessionInterop & ExpressSessionOptions): RequestHandler;
 function session(options?: ExpressSessionOptions): RequestHandler {
   const resolved = resolveOptions(options);
   const userStore: object = options?.store ?? new MemoryStore();
@@ -69,13 +91,34 @@ function session(options?: ExpressSessionOptions): RequestHandler {
   return createMiddleware({ options: resolved, store, userStore, engine });
 }
 
-/** The base class of express-session stores. */
+
+// The classes and types under the function's name, as `@types/express-session` has them
+// (`session.Store`, `session.Cookie`...; `session.ExpressSessionOptions` is its `SessionOptions`).
+// Declared rather than inferred from the assignments below, so the declaration files keep
+// `ExpressSessionInterop` instead of what it resolves to in this repository's own build.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+declare namespace session {
+  /** The base class of express-session stores. */
+  let Store: typeof import('./store.js').Store & ExpressSessionInterop;
+  /** express-session's in-memory store, bounded. */
+  let MemoryStore: typeof import('./memory-store.js').MemoryStore & ExpressSessionInterop;
+  /** The session cookie class (`new session.Cookie(options)`). */
+  let Cookie: typeof import('../../core/session-cookie.js').SessionCookie & ExpressSessionInterop;
+  /** The session class (`new session.Session(req, data)`). */
+  let Session: typeof import('./session.js').Session & ExpressSessionInterop;
+  type ExpressSessionOptions = import('./options.js').ExpressSessionOptions;
+  type ExpressSessionCookieOptions = import('./options.js').ExpressSessionCookieOptions;
+  type SessionObject = import('./store.js').SessionObject;
+  type StoreCallback<T = unknown> = import('./store.js').StoreCallback<T>;
+  type SessionData = import('../../core/session.js').SessionData;
+  type Store = import('./store.js').Store;
+  type MemoryStore = import('./memory-store.js').MemoryStore;
+  type Cookie = import('../../core/session-cookie.js').SessionCookie;
+  type Session = import('./session.js').Session;
+}
 session.Store = Store;
-/** express-session's in-memory store, bounded. */
 session.MemoryStore = MemoryStore;
-/** The session cookie class (`new session.Cookie(options)`). */
 session.Cookie = SessionCookie;
-/** The session class (`new session.Session(req, data)`). */
 session.Session = Session;
 
 export default session;

@@ -8,7 +8,9 @@ import type { Request } from 'express';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
-import type { ExpressSessionStoreLike } from '../../stores/connect/index.js';
+// Not from stores/connect/index.js: that also reaches the bridge class built on express-session's
+// types, which a drop-in user without @types/express-session does not have.
+import type { ExpressSessionStoreLike } from '../../stores/connect/express-session-store-adapter.js';
 
 /** Cookie options, as express-session takes them (`secure` and `sameSite` may be `'auto'`). */
 export type ExpressSessionCookieOptions = CookieOptions;

@@ -1,0 +1,116 @@
+// The README's code runs as written, copied into a fresh app: every ```ts block compiles in a
+// strict consumer project (no skipLibCheck) against the packed tarball, and the native API
+// example, compiled and started, listens and answers `GET /`. So the README cannot drift.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { limited, makeConsumer, packTessera, root, runTsc, type TscResult } from './types/consumer-project.js';
+
+/** The README's code blocks of one language, in order. */
+export function codeBlocks(markdown: string, lang: string): string[] {
+  const blocks: string[] = [];
+  const fence = new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm');
+  for (const match of markdown.matchAll(fence)) blocks.push(match[1] ?? '');
+  return blocks;
+}
+
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const blocks = codeBlocks(readme, 'ts');
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, outDir: 'build', rootDir: '.' },
+  include: ['*.ts'],
+});
+const appDeps = { tessera: '*', express: '*', 'better-sqlite3': '*' };
+const typeDeps = { '@types/express': '*', '@types/node': '*', '@types/better-sqlite3': '*' };
+// The store examples need their drivers, and tessera/connect and connect-redis use
+// @types/express-session, which then types req.session: they get a project of their own.
+const storeDeps = { redis: '*', pg: '*', 'connect-redis': '*', 'express-session': '*' };
+const storeTypeDeps = { '@types/pg': '*', '@types/express-session': '*' };
+
+const usesBridge = (code: string): boolean => code.includes("'tessera/connect'") || code.includes("'connect-redis'");
+const nativeIndex = blocks.findIndex((b) => b.includes("from 'tessera/express'") && b.includes('app.listen'));
+
+let parent: string;
+let appDir: string;
+const compiled = new Map<string, TscResult>();
+
+function project(files: Record<string, string>, deps: object, devDeps: object, tarball: string): string {
+  const pkg = { name: 'readme-app', private: true, type: 'module', dependencies: deps, devDependencies: devDeps };
+  return makeConsumer({ ...files, 'package.json': JSON.stringify(pkg), 'tsconfig.json': TSCONFIG }, tarball, parent);
+}
+
+before(async () => {
+  parent = mkdtempSync(join(tmpdir(), 'tessera-readme-'));
+  const tarball = packTessera(parent);
+  const app: Record<string, string> = {};
+  const stores: Record<string, string> = {};
+  blocks.forEach((code, i) => ((usesBridge(code) ? stores : app)[`example-${i}.ts`] = code));
+  appDir = project(app, appDeps, typeDeps, tarball);
+  const storesDir = project(stores, { ...appDeps, ...storeDeps }, { ...typeDeps, ...storeTypeDeps }, tarball);
+  const [a, s] = await limited(2, [() => runTsc(appDir), () => runTsc(storesDir, ['--noEmit'])]);
+  compiled.set('app', a as TscResult);
+  compiled.set('stores', s as TscResult);
+});
+
+after(() => rmSync(parent, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+describe("the README's examples", () => {
+  it('has TypeScript examples, the native API one among them', () => {
+    assert.ok(blocks.length >= 3, `found ${blocks.length} ts blocks`);
+    assert.ok(nativeIndex >= 0, 'no ts block uses tessera/express and listens');
+    assert.ok(blocks.some(usesBridge), 'the store examples are found');
+  });
+
+  it('the PostgreSQL example handles pool errors', () => {
+    const pgBlock = blocks.find((b) => b.includes('new pg.Pool'));
+    assert.ok(pgBlock);
+    assert.match(pgBlock, /\.on\('error'/);
+  });
+
+  it('the store table names the @types packages a TypeScript user needs', () => {
+    for (const name of ['@types/better-sqlite3', '@types/pg', '@types/express-session']) assert.ok(readme.includes(name), `README does not name ${name}`);
+  });
+
+  it('every TypeScript example compiles in a strict project (node16, no skipLibCheck)', () => {
+    for (const [name, result] of compiled) assert.equal(result.code, 0, `the ${name} examples do not compile:\n${result.output}`);
+  });
+
+  it('the native API example starts and answers GET /', async (t) => {
+    assert.equal(compiled.get('app')?.code, 0, 'the examples did not compile');
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(appDir, 'build', `example-${nativeIndex}.js`)], {
+      cwd: appDir,
+      env: { ...process.env, PORT: String(port), SESSION_SECRET: 'readme-example-secret-'.padEnd(40, 'x'), NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => child.kill());
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the example exited (${code}):\n${output}`))));
+    const listening = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (output.includes(`http://localhost:${port}`)) resolve();
+      };
+      child.stdout.on('data', check);
+    });
+    await Promise.race([listening, exited]);
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(response.status, 200, output);
+    assert.equal(await response.text(), 'Not signed in');
+    assert.match(response.headers.get('vary') ?? '', /Cookie/);
+  });
+});
