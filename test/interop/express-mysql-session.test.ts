@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { describe, it, type TestContext } from 'node:test';
 import { reachable, skipUnless, uniqueName } from '../helpers/services.js';
-import { data, eachExpress, idOf, SECRET, setCookieFor, sideBySide, type AppBuilder } from './helpers.js';
+import { data, eachExpress, idOf, SECRET, setCookieFor, sideBySide, viewRoutes, type AppBuilder } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const mariadb = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
@@ -37,16 +37,7 @@ describe('express-mysql-session on MariaDB', skipUnless(await reachable('mysql:/
     });
     const build: AppBuilder = (app, impl) => {
       app.use(impl.module({ secret: SECRET, ...sessionOptions, store: stores[impl.name], cookie: { maxAge: 3_600_000 } }));
-      app.get('/write', (req, res) => {
-        data(req).views = (data(req).views ?? 0) + 1;
-        res.json({ views: data(req).views });
-      });
-      app.get('/read', (req, res) => {
-        res.json({ views: data(req).views ?? null });
-      });
-      app.get('/logout', (req, res, next) => {
-        req.session.destroy((err) => (err ? next(err) : res.send('bye')));
-      });
+      viewRoutes(app);
     };
     return { build, tables, sql };
   }

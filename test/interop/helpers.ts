@@ -16,7 +16,7 @@ import session from '../../src/adapters/express-session/index.js';
 import { session as nativeSession } from '../../src/adapters/express/index.js';
 import { SessionManager } from '../../src/core/manager.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { realExpressSession, SECRET, type RunningApp } from '../express-session/helpers.js';
+import { data, realExpressSession, SECRET, type RunningApp } from '../express-session/helpers.js';
 import { listen } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
 
@@ -111,4 +111,21 @@ export async function sideBySide<T>(
     assert.deepEqual(result, reference ?? options.expected, `${name} behaves as express-session`);
   }
   return results;
+}
+
+/**
+ * The routes the store scenarios share: `/write` counts a view, `/read` reports it without
+ * changing anything, `/logout` destroys the session.
+ */
+export function viewRoutes(app: Express): void {
+  app.get('/write', (req, res) => {
+    data(req).views = (data(req).views ?? 0) + 1;
+    res.json({ views: data(req).views });
+  });
+  app.get('/read', (req, res) => {
+    res.json({ views: data(req).views ?? null });
+  });
+  app.get('/logout', (req, res, next) => {
+    req.session.destroy((err) => (err ? next(err) : res.send('bye')));
+  });
 }

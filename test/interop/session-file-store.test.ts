@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { data, eachExpress, idOf, implementations, SECRET, serve, setCookieFor, sideBySide, type AppBuilder } from './helpers.js';
+import { data, eachExpress, idOf, implementations, SECRET, serve, setCookieFor, sideBySide, viewRoutes, type AppBuilder } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 type FileStoreInstance = { options: Record<string, unknown> & { reapIntervalObject?: NodeJS.Timeout } };
@@ -26,16 +26,7 @@ function fileStoreApp(dirs: string[], storeOptions: object = {}, stores: FileSto
     const store = new FileStore({ path: dir, retries: 0, reapInterval: -1, logFn: () => {}, ...storeOptions });
     stores.push(store);
     app.use(impl.module({ secret: SECRET, resave: false, saveUninitialized: false, store, cookie }));
-    app.get('/write', (req, res) => {
-      data(req).views = (data(req).views ?? 0) + 1;
-      res.json({ views: data(req).views });
-    });
-    app.get('/read', (req, res) => {
-      res.json({ views: data(req).views ?? null });
-    });
-    app.get('/logout', (req, res, next) => {
-      req.session.destroy((err) => (err ? next(err) : res.send('bye')));
-    });
+    viewRoutes(app);
   };
 }
 
