@@ -89,8 +89,14 @@ for (const [driver, connectTo] of Object.entries(open)) {
         await run();
         return (performance.now() - started) / LATENCY;
       };
-      const expect = async (what: string, run: () => Promise<unknown>, trips: number): Promise<void> => {
-        const measured = await roundTrips(run);
+      // Best of three: a busy machine only ever adds time (a stalled event loop, a descheduled
+      // proxy), so the fastest attempt is the one that shows the round trips.
+      const expect = async (what: string, run: () => Promise<unknown>, trips: number, setup?: () => Promise<unknown>): Promise<void> => {
+        let measured = Infinity;
+        for (let attempt = 0; attempt < 3 && !(measured < trips + 0.6); attempt++) {
+          await setup?.();
+          measured = Math.min(measured, await roundTrips(run));
+        }
         assert.ok(measured >= trips - 0.05 && measured < trips + 0.6, `${what}: expected ${trips} round trip(s), measured ${measured.toFixed(2)}`);
       };
       await expect('get', () => store.get('x'), 1);
@@ -98,7 +104,7 @@ for (const [driver, connectTo] of Object.entries(open)) {
       await expect('touch with a user key', () => store.touch('x', mine), 1);
       await expect('delete', () => store.delete('z'), 1);
       await expect('listByUser of 2 sessions', () => store.listByUser('u'), 2);
-      await expect('deleteByUser of 2 sessions', () => store.deleteByUser('u'), 2);
+      await expect('deleteByUser of 2 sessions', () => store.deleteByUser('u'), 2, () => Promise.all(['x', 'y'].map((key) => store.set(key, mine))));
     });
   });
 }
