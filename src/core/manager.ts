@@ -67,10 +67,7 @@ export interface SessionManagerOptions {
   storeTimeout?: number;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
-  /**
-   * Where the one-time warnings go. Default: `console.warn` for the plain-HTTP one, and
-   * `process.emitWarning` (code `TESSERA_WEAK_SECRET`, once per process) for a weak secret.
-   */
+  /** Where the one-time plain-HTTP warning goes. Default `console.warn`. (A weak secret's warning is a process warning, code `TESSERA_WEAK_SECRET`.) */
   warn?: (message: string) => void;
 }
 
@@ -142,7 +139,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     }
     checkBoolean('hashStoreKeys', options.hashStoreKeys);
     const keyring = options.encryption === undefined ? undefined : createKeyring(options.encryption, 'encryption');
-    warnIfWeakSecret(secrets, options.warn);
+    warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
     const genid = options.genid;
     super({

@@ -88,19 +88,20 @@ export const WEAK_SECRET_WARNING = 'TESSERA_WEAK_SECRET';
 let warnedWeakSecret = false;
 
 /**
- * Warns once per process (through `process.emitWarning`, code `TESSERA_WEAK_SECRET`) when a
- * configured secret looks weak; with `warn`, calls it instead, at every check. Never throws.
+ * Warns once per process, through `process.emitWarning` with code `TESSERA_WEAK_SECRET`, when a
+ * configured secret looks weak (see `weakSecretReason`). Never throws.
  */
-export function warnIfWeakSecret(secrets: readonly Secret[], warn?: (message: string) => void): void {
-  if (warn === undefined && warnedWeakSecret) return;
+export function warnIfWeakSecret(secrets: readonly Secret[]): void {
+  if (warnedWeakSecret) return;
   for (const [i, secret] of secrets.entries()) {
     const reason = weakSecretReason(secret);
     if (reason === undefined) continue;
-    const where = secrets.length > 1 ? `secret[${i}]` : 'secret';
-    const message = `tessera: ${where} looks like a placeholder, not random data (${reason}); anyone who guesses it can forge session cookies. Generate one with generateSecret() from tessera.`;
-    if (warn !== undefined) return warn(message);
     warnedWeakSecret = true;
-    process.emitWarning(message, { code: WEAK_SECRET_WARNING });
+    const where = secrets.length > 1 ? `secret[${i}]` : 'secret';
+    process.emitWarning(
+      `${where} looks like a placeholder, not random data (${reason}): anyone who guesses it can forge session cookies. Generate one with generateSecret() from tessera.`,
+      { code: WEAK_SECRET_WARNING, type: 'TesseraWarning' },
+    );
     return;
   }
 }
