@@ -116,7 +116,7 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
   if (opts.hashStoreKeys !== undefined && typeof opts.hashStoreKeys !== 'boolean') {
     throw new TypeError(`hashStoreKeys option must be true or false, got ${JSON.stringify(opts.hashStoreKeys)}`);
   }
-  const keyring = opts.encryption === undefined ? undefined : createKeyring(opts.encryption, 'encryption option');
+  const keyring = opts.encryption === undefined ? undefined : createKeyring(opts.encryption, 'encryption');
   let secrets: Secret[] | undefined;
   if (Array.isArray(secret)) secrets = secret;
   else if (secret) secrets = [secret];
