@@ -95,8 +95,9 @@ export function openEnvelope(value: string, aad: string, keyring: Keyring): Open
     const decipher = createDecipheriv('aes-256-gcm', key, payload.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(`${PREFIX}${parts.keyId}.${aad}`));
     decipher.setAuthTag(payload.subarray(payload.length - TAG_BYTES));
-    const plain = Buffer.concat([decipher.update(payload.subarray(IV_BYTES, payload.length - TAG_BYTES)), decipher.final()]);
-    return { ok: true, plaintext: plain.toString('utf8'), keyId: parts.keyId };
+    // Decoded straight to a string (no Buffer.concat): GCM's final() yields no bytes, only the check.
+    const plaintext = decipher.update(payload.subarray(IV_BYTES, payload.length - TAG_BYTES), undefined, 'utf8') + decipher.final('utf8');
+    return { ok: true, plaintext, keyId: parts.keyId };
   } catch {
     // `final()` throws when the tag does not match: tampered, wrong key, or wrong AAD.
     return { ok: false, reason: 'authentication-failed' };
