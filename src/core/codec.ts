@@ -110,6 +110,10 @@ export type OpenedValue = { ok: true; json: string } | { ok: false; reason: Inva
  * never throws. With a keyring, a plaintext value is refused unless `acceptPlaintext` is set
  * (whoever writes to the store must not plant sessions); without one, a sealed value cannot be
  * read (`no-keyring`).
+ *
+ * @example
+ * const opened = openValue(record.value, storeKey, keyring);
+ * const decoded = opened.ok ? decodeRecord(opened.json) : undefined; // undefined: no session
  */
 export function openValue(value: string, storeKey: string, keyring: Keyring | undefined): OpenedValue {
   if (!isEnvelope(value)) {

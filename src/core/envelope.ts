@@ -83,6 +83,10 @@ export function sealEnvelope(plaintext: string, aad: string, keyring: Keyring, i
 /**
  * Opens an envelope sealed for `aad`. Never throws: a value that is not this version's envelope,
  * names an unknown key, is truncated or fails authentication gives `{ ok: false, reason }`.
+ *
+ * @example
+ * const opened = openEnvelope(record.value, storeKey, keyring);
+ * if (!opened.ok) console.warn('unreadable session record:', opened.reason); // e.g. 'authentication-failed'
  */
 export function openEnvelope(value: string, aad: string, keyring: Keyring): OpenedEnvelope {
   const parts = envelopeParts(value);
