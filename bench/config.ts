@@ -67,7 +67,7 @@ export type Service = 'redis' | 'postgres';
 export interface Contender {
   /** Id used on the command line and in the results (`BENCH_ONLY`, `BENCH_PROFILE`). */
   id: string;
-  /** The letter of the contender in the brief (a-j). */
+  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair). */
   letter: string;
   /** Human label. */
   label: string;
@@ -90,6 +90,9 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'ts-memory', letter: 'c', label: 'tessera/express-session + session.MemoryStore', needs: [DROP_IN], services: [] },
   { id: 'none', letter: 'a', label: 'no session', needs: [], services: [], sessionless: true },
   { id: 'native-memory', letter: 'f', label: 'tessera/express + MemoryStore (native)', needs: ['src/adapters/express/index.ts'], services: [] },
+  // The cost of the security defaults on the read path: hashed store keys + encryption vs neither.
+  { id: 'native-memory-secure', letter: 'k', label: 'tessera/express + MemoryStore, hashed keys + AES-256-GCM', needs: ['src/core/envelope.ts'], services: [] },
+  { id: 'native-memory-plain', letter: 'l', label: 'tessera/express + MemoryStore, raw keys, no encryption', needs: ['src/core/envelope.ts'], services: [] },
   { id: 'es-sqlite', letter: 'd', label: 'express-session + better-sqlite3-session-store', needs: [], services: [] },
   { id: 'ts-sqlite', letter: 'e', label: 'tessera/express-session + SqliteStore', needs: [DROP_IN, 'src/stores/sqlite/index.ts'], services: [] },
   { id: 'es-redis', letter: 'g', label: 'express-session + connect-redis 9', needs: [], services: ['redis'] },
@@ -114,6 +117,7 @@ export const PAIRS: readonly Pair[] = [
   { tessera: 'ts-postgres', peer: 'es-postgres', targets: { read: 2.0, modify: 1.0 } },
   { tessera: 'native-memory', peer: 'es-memory', targets: {} },
   { tessera: 'native-memory', peer: 'none', targets: {} },
+  { tessera: 'native-memory-secure', peer: 'native-memory-plain', targets: { read: 0.9 } },
 ];
 
 /** The repository root (bench/..). */

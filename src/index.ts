@@ -12,7 +12,7 @@
 export { SessionManager, isStore } from './core/manager.js';
 export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
 export { SessionEngine } from './core/engine.js';
-export type { EngineConfig, RequestContext, CommitResult, SessionEvents } from './core/engine.js';
+export type { EngineConfig, RequestContext, CommitResult, SessionEvents, InvalidRecordInfo } from './core/engine.js';
 export { Session } from './core/session.js';
 export type { SessionData, SessionCallback, SessionHooks, RegenerateOptions } from './core/session.js';
 export { SessionCookie } from './core/session-cookie.js';
@@ -24,5 +24,9 @@ export type { TesseraErrorCode, StoreOperation } from './core/errors.js';
 export { signId, unsignId } from './core/signature.js';
 export type { Secret } from './core/signature.js';
 export { generateSessionId } from './core/id.js';
+export { generateSecret, weakSecretReason, WEAK_SECRET_WARNING } from './core/secrets.js';
+export { hashStoreKey } from './core/keys.js';
+export type { EncryptionOptions, EncryptionKey } from './core/keyring.js';
+export type { InvalidRecordReason } from './core/envelope.js';
 export type { Clock } from './core/clock.js';
 export { systemClock } from './core/clock.js';

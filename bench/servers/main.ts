@@ -14,6 +14,8 @@ const FACTORIES: Record<string, () => Promise<Factory>> = {
   'es-memory': async () => (await import('./memory.js')).esMemory,
   'ts-memory': async () => (await import('./memory.js')).tsMemory,
   'native-memory': async () => (await import('./memory.js')).nativeMemory,
+  'native-memory-secure': async () => (await import('./memory.js')).nativeMemorySecure,
+  'native-memory-plain': async () => (await import('./memory.js')).nativeMemoryPlain,
   'es-sqlite': async () => (await import('./sqlite.js')).esSqlite,
   'ts-sqlite': async () => (await import('./sqlite.js')).tsSqlite,
   'es-redis': async () => (await import('./redis.js')).esRedis,

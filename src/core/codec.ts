@@ -5,11 +5,17 @@
  * express-session (or migrated from it) reads the same records:
  * `{"cookie":{...},<user data...>,"__tessera":{"v":1,"createdAt":<ms>}}`.
  * A record without `__tessera` is an express-session record (version 0) and is read as is.
- * Later versions may add fields to `__tessera` or wrap the JSON (encryption); decoding
- * dispatches on that, so stored sessions keep working.
+ * Later versions may add fields to `__tessera`; decoding dispatches on that, so stored
+ * sessions keep working.
+ *
+ * The pipeline, in one place: `encodeRecord` (JSON) then `sealValue` (optional AES-256-GCM,
+ * see `envelope.ts`) on the way to the store; `openValue` then `decodeRecord` on the way back.
+ * A value that starts with `enc<n>.` is sealed, anything else is JSON.
  *
  * @module
  */
+import { isEnvelope, openEnvelope, sealEnvelope, type InvalidRecordReason } from './envelope.js';
+import type { Keyring } from './keyring.js';
 import type { StoredCookie } from './session-cookie.js';
 
 /** Top-level keys of a stored record that are not user data. */
@@ -85,4 +91,35 @@ function storedDataJson(value: string, cookie: object, meta: unknown): string | 
   if (metaStart === bodyStart) return '{}';
   if (value.charCodeAt(bodyStart) !== 44 /* , */) return undefined;
   return `{${value.slice(bodyStart + 1, metaStart)}}`;
+}
+
+/**
+ * The value a store keeps for a record's JSON: the JSON itself, or with a keyring its envelope,
+ * bound to `storeKey` (always sealed with the keyring's first key: writing re-encrypts a record
+ * an older key sealed).
+ */
+export function sealValue(json: string, storeKey: string, keyring: Keyring | undefined): string {
+  return keyring === undefined ? json : sealEnvelope(json, storeKey, keyring);
+}
+
+/** What `openValue` gives: the record's JSON, or why the stored value is no session. */
+export type OpenedValue = { ok: true; json: string } | { ok: false; reason: InvalidRecordReason };
+
+/**
+ * The JSON of a stored value read under `storeKey` (the reverse of `sealValue`). Pure and
+ * never throws. With a keyring, a plaintext value is refused unless `acceptPlaintext` is set
+ * (whoever writes to the store must not plant sessions); without one, a sealed value cannot be
+ * read (`no-keyring`).
+ *
+ * @example
+ * const opened = openValue(record.value, storeKey, keyring);
+ * const decoded = opened.ok ? decodeRecord(opened.json) : undefined; // undefined: no session
+ */
+export function openValue(value: string, storeKey: string, keyring: Keyring | undefined): OpenedValue {
+  if (!isEnvelope(value)) {
+    return keyring === undefined || keyring.acceptPlaintext ? { ok: true, json: value } : { ok: false, reason: 'not-encrypted' };
+  }
+  if (keyring === undefined) return { ok: false, reason: 'no-keyring' };
+  const opened = openEnvelope(value, storeKey, keyring);
+  return opened.ok ? { ok: true, json: opened.plaintext } : opened;
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { Clock } from './clock.js';
+import type { InvalidRecordReason } from './envelope.js';
+import type { Keyring } from './keyring.js';
 import type { StoreError } from './errors.js';
 import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { Session, SessionHooks, SessionState } from './session.js';
@@ -33,6 +35,10 @@ export interface EngineConfig {
   /** On `destroy`, send a cookie that deletes the browser's copy. */
   clearCookieOnDestroy: boolean;
   clock: Clock;
+  /** Store keys are `base64url(SHA-256(id))` instead of the ID itself (see `keys.ts`). Default `false`. */
+  hashStoreKeys?: boolean;
+  /** Seal stored values with AES-256-GCM under this keyring (see `envelope.ts`). Default: none. */
+  keyring?: Keyring | undefined;
   /**
    * The class sessions are made of (default `Session`). An adapter may pass a subclass whose
    * prototype matches its framework's session object (the express-session drop-in does).
@@ -78,5 +84,15 @@ export interface SessionEvents {
   regenerated: [session: Session];
   destroyed: [session: Session];
   expired: [key: string];
+  /** A stored record that could not be opened (see `InvalidRecordReason`); the request gets a new session. */
+  invalidRecord: [info: InvalidRecordInfo];
   storeError: [error: StoreError];
+}
+
+/** The payload of the `invalidRecord` event. */
+export interface InvalidRecordInfo {
+  /** The store key of the record (never the session ID). */
+  key: string;
+  /** Why it could not be opened. */
+  reason: InvalidRecordReason;
 }

@@ -10,19 +10,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { parse as parseCookieHeader } from 'cookie';
-import { dataToJson, decodeRecord, encodeRecord, type DecodedRecord } from './codec.js';
+import { dataToJson, decodeRecord, encodeRecord, openValue, sealValue, type DecodedRecord } from './codec.js';
 import { StoreError, TesseraError } from './errors.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
 import { unsignId, signId, type Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
+import { hashStoreKey } from './keys.js';
 import { withTimeout } from './with-timeout.js';
 import type { StoreOperation } from './errors.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 import { decideCommit } from './commit-policy.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
-export type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
+export type { CommitContext, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -42,9 +43,12 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return this.config.store;
   }
 
-  /** The store key of a session ID (today the ID itself; one place to change it). */
+  /**
+   * The store key of a session ID: `base64url(SHA-256(id))` with `hashStoreKeys`, else the ID.
+   * The only place a key is derived: stores never see an ID when hashing is on.
+   */
   storeKey(id: string): string {
-    return id;
+    return this.config.hashStoreKeys === true ? hashStoreKey(id) : id;
   }
 
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
@@ -84,7 +88,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         if (record.expiresAt <= this.config.clock()) {
           this.emit('expired', key);
         } else {
-          return this.#fromRecord(id, record, ctx);
+          const decoded = this.#decode(key, record);
+          if (decoded !== undefined) return this.#fromRecord(id, record, decoded, ctx);
         }
       }
     }
@@ -131,17 +136,25 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return cookie;
   }
 
-  /** Decodes a stored value; one that is not a session record is a store fault, not "no session". */
-  #decode(record: StoreRecord): DecodedRecord {
+  /**
+   * Opens and decodes a stored value. One that cannot be opened (decryption or authentication
+   * failed, see `openValue`) is no session plus an `invalidRecord` event: `undefined`. One that
+   * opens but is not a session record is a store fault, not "no session".
+   */
+  #decode(key: string, record: StoreRecord): DecodedRecord | undefined {
+    const opened = openValue(record.value, key, this.config.keyring);
+    if (!opened.ok) {
+      if (this.listenerCount('invalidRecord') > 0) this.emit('invalidRecord', { key, reason: opened.reason });
+      return undefined;
+    }
     try {
-      return decodeRecord(record.value);
+      return decodeRecord(opened.json);
     } catch (cause) {
       throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
     }
   }
 
-  #fromRecord(id: string, record: StoreRecord, ctx: RequestContext): Session {
-    const decoded = this.#decode(record);
+  #fromRecord(id: string, record: StoreRecord, decoded: DecodedRecord, ctx: RequestContext): Session {
     const hash = fingerprint(decoded.dataJson, record.userKey);
     const session = this.#newSession(
       {
@@ -250,9 +263,12 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return session.cookie.expires?.getTime() ?? now + this.config.fallbackTtl;
   }
 
-  #record(session: Session, dataJson: string, now: number): StoreRecord {
+  #record(session: Session, key: string, dataJson: string, now: number): StoreRecord {
     const state = session[kState];
-    const value = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
+    // Sealed afresh on every write, always with the keyring's first key: a record an older key
+    // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
+    const json = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
+    const value = sealValue(json, key, this.config.keyring);
     const record: StoreRecord = { value, expiresAt: this.#expiresAt(session, now) };
     if (state.userKey !== undefined) record.userKey = state.userKey;
     // Nothing written and nobody logged in: a bounded store may drop it first (a flood of
@@ -263,8 +279,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   async #write(session: Session, dataJson: string, now: number): Promise<void> {
     const state = session[kState];
-    const record = this.#record(session, dataJson, now);
-    await this.#call('set', () => this.config.store.set(this.storeKey(state.id), record));
+    const key = this.storeKey(state.id);
+    const record = this.#record(session, key, dataJson, now);
+    await this.#call('set', () => this.config.store.set(key, record));
     state.savedHash = fingerprint(dataJson, state.userKey);
     state.loadedExpiresAt = record.expiresAt;
     state.touchRequested = false;
@@ -284,8 +301,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   async #touch(session: Session, dataJson: string, now: number): Promise<void> {
     const state = session[kState];
-    const record = this.#record(session, dataJson, now);
-    await this.#call('touch', () => this.config.store.touch(this.storeKey(state.id), record));
+    const key = this.storeKey(state.id);
+    const record = this.#record(session, key, dataJson, now);
+    await this.#call('touch', () => this.config.store.touch(key, record));
     state.loadedExpiresAt = record.expiresAt;
     state.touchRequested = false;
     this.emit('touched', session);
@@ -346,10 +364,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const state = session[kState];
     const key = this.storeKey(state.id);
     const record = await this.#call('get', () => (read ? read(key) : this.config.store.get(key)));
-    if (record === undefined || record.expiresAt <= this.config.clock()) {
-      throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
-    }
-    const decoded = this.#decode(record);
+    const decoded = record === undefined || record.expiresAt <= this.config.clock() ? undefined : this.#decode(key, record);
+    if (record === undefined || decoded === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
     assignData(session, decoded.data);
     session.cookie = new SessionCookie(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;

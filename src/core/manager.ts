@@ -7,6 +7,8 @@
 import { systemClock, type Clock } from './clock.js';
 import { SessionEngine, type CommitResult } from './engine.js';
 import { generateSessionId } from './id.js';
+import { createKeyring, type EncryptionOptions } from './keyring.js';
+import { warnIfWeakSecret } from './secrets.js';
 import type { CookieOptions } from './session-cookie.js';
 import type { Session, SessionData, SessionHooks } from './session.js';
 import type { Secret } from './signature.js';
@@ -23,8 +25,25 @@ export interface SessionManagerOptions {
    * Signing secret(s), each at least 32 characters. With several, the first signs and all verify
    * (rotation). They are copied (Buffers too) and frozen at construction: changing the array or
    * a Buffer afterwards has no effect. To rotate, build a new manager with the new list.
+   * One that looks like a placeholder ('changeme...', a repeated pattern, a phrase) gets a
+   * one-time warning; make one with `generateSecret()`.
    */
   secret: Secret | readonly Secret[];
+  /**
+   * Store sessions under `base64url(SHA-256(session ID))` rather than the ID, so a dump of the
+   * store holds no usable session IDs. Default `true`. Set `false` only to keep reading
+   * sessions stored under raw IDs (they are not found once it is on).
+   */
+  hashStoreKeys?: boolean;
+  /**
+   * Encrypt stored sessions with AES-256-GCM: `{ keys: [{ id, key }, ...] }`, 32-byte keys,
+   * newest first (it encrypts; all decrypt; a record is re-encrypted with the first key when it
+   * is next written). A record that fails to decrypt is no session and an `invalidRecord` event.
+   * Default: none.
+   * @example
+   * encryption: { keys: [{ id: '2026-12', key: process.env.SESSION_KEY! }] }
+   */
+  encryption?: EncryptionOptions;
   /** Where sessions live. Default: a bounded in-memory store (one process only; use SqliteStore, RedisStore or PostgresStore beyond). */
   store?: Store;
   /**
@@ -48,7 +67,7 @@ export interface SessionManagerOptions {
   storeTimeout?: number;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
-  /** Where the one-time plain-HTTP warning goes. Default `console.warn`. */
+  /** Where the one-time plain-HTTP warning goes. Default `console.warn`. (A weak secret's warning is a process warning, code `TESSERA_WEAK_SECRET`.) */
   warn?: (message: string) => void;
 }
 
@@ -118,6 +137,9 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     if (options.store !== undefined && !isStore(options.store)) {
       throw new TypeError('store must implement get, set, touch and delete (for an express-session store, wrap it with fromExpressSessionStore from tessera/connect)');
     }
+    checkBoolean('hashStoreKeys', options.hashStoreKeys);
+    const keyring = options.encryption === undefined ? undefined : createKeyring(options.encryption, 'encryption');
+    warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
     const genid = options.genid;
     super({
@@ -135,6 +157,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       maxCookieLength: 4096,
       clearCookieOnDestroy: true,
       clock,
+      hashStoreKeys: options.hashStoreKeys ?? true,
+      keyring,
     });
     this.#name = options.name;
     this.#warn = options.warn ?? ((m) => console.warn(m));

@@ -43,6 +43,9 @@ export function createEngine(options: ResolvedOptions, store: ResolvedStore): Se
     clearCookieOnDestroy: false,
     clock: systemClock,
     sessionClass: Session,
+    // Off unless asked for: sessions stored by express-session (raw IDs, JSON) stay readable.
+    hashStoreKeys: options.hashStoreKeys,
+    keyring: options.keyring,
   };
   // Read when a touch is considered: a `session.MemoryStore` whose methods an app replaced gets
   // express-session's touch on every request from then on (see `DropInStore.touchAfter`).

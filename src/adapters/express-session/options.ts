@@ -5,6 +5,7 @@
  * @module
  */
 import type { Request } from 'express';
+import { createKeyring, type EncryptionOptions, type Keyring } from '../../core/keyring.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
@@ -63,6 +64,21 @@ export interface ExpressSessionOptions {
    * long as the store takes. (Tessera's own stores keep their own deadlines either way.)
    */
   storeTimeout?: number | undefined;
+  /**
+   * Tessera's addition: store sessions under `base64url(SHA-256(session ID))` instead of the ID,
+   * so a dump of the store holds no usable session IDs. Default `false`, as express-session:
+   * sessions already stored under their raw IDs are not found once it is on (their users sign
+   * in again), and code that calls the store with `req.sessionID` (`store.get(req.sessionID)`,
+   * `store.load(sid)`) must hash it first (`hashStoreKey` from `tessera`).
+   */
+  hashStoreKeys?: boolean | undefined;
+  /**
+   * Tessera's addition: encrypt stored sessions with AES-256-GCM,
+   * `{ keys: [{ id, key }, ...] }` (32-byte keys, newest first; see `EncryptionOptions`).
+   * Default: none. The store then holds sealed values (`enc1.<key id>.<data>`, wrapped in an
+   * object for express-session stores), which only this middleware can read.
+   */
+  encryption?: EncryptionOptions | undefined;
 }
 
 /** The options with express-session's defaults applied. */
@@ -78,11 +94,13 @@ export interface ResolvedOptions {
   unsetDestroy: boolean;
   /** Deadline of each store call (ms); 0 for none. */
   storeTimeout: number;
+  hashStoreKeys: boolean;
+  keyring: Keyring | undefined;
 }
 
 /**
  * Applies express-session's defaults and throws its construction-time `TypeError`s
- * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own bad `storeTimeout`). A missing secret is not an error here: cookie-parser
+ * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own bad `storeTimeout`, `hashStoreKeys`, `encryption`). A missing secret is not an error here: cookie-parser
  * may supply `req.secret` later, so it is reported per request instead.
  */
 export function resolveOptions(options: ExpressSessionOptions | undefined): ResolvedOptions {
@@ -95,6 +113,10 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
   if (storeTimeout !== undefined && (typeof storeTimeout !== 'number' || !(storeTimeout > 0) || !Number.isFinite(storeTimeout))) {
     throw new TypeError(`storeTimeout option must be a positive, finite number of milliseconds (or left unset for no deadline), got ${String(storeTimeout)}`);
   }
+  if (opts.hashStoreKeys !== undefined && typeof opts.hashStoreKeys !== 'boolean') {
+    throw new TypeError(`hashStoreKeys option must be true or false, got ${JSON.stringify(opts.hashStoreKeys)}`);
+  }
+  const keyring = opts.encryption === undefined ? undefined : createKeyring(opts.encryption, 'encryption');
   let secrets: Secret[] | undefined;
   if (Array.isArray(secret)) secrets = secret;
   else if (secret) secrets = [secret];
@@ -110,5 +132,7 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     rolling: Boolean(opts.rolling),
     unsetDestroy: opts.unset === 'destroy',
     storeTimeout: storeTimeout ?? 0,
+    hashStoreKeys: opts.hashStoreKeys ?? false,
+    keyring,
   };
 }
