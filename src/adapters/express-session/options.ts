@@ -5,6 +5,7 @@
  * @module
  */
 import type { Request } from 'express';
+import { checkPrefixRules } from '../../core/cookie-rules.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
@@ -26,7 +27,13 @@ export interface ExpressSessionOptions {
    * secret is rejected on its next request.
    */
   secret?: Secret | Secret[] | undefined;
-  /** Cookie name. Default `'connect.sid'`. */
+  /**
+   * Cookie name. Default `'connect.sid'`. Tessera's addition: a `__Host-` or `__Secure-` name
+   * (matched case-insensitively, as browsers match it) with a static `cookie` object that breaks
+   * the prefix's rules (`__Host-`: Secure, no `domain`, `path: '/'`; `__Secure-`: Secure) is a
+   * `TypeError` at construction, since every browser would drop that cookie. Other names are not
+   * checked, as in express-session.
+   */
   name?: string | undefined;
   /** Legacy alias of `name`. */
   key?: string | undefined;
@@ -82,7 +89,8 @@ export interface ResolvedOptions {
 
 /**
  * Applies express-session's defaults and throws its construction-time `TypeError`s
- * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own bad `storeTimeout`). A missing secret is not an error here: cookie-parser
+ * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own: a bad `storeTimeout`, and a
+ * `__Host-`/`__Secure-` name whose static `cookie` options break the prefix's rules). A missing secret is not an error here: cookie-parser
  * may supply `req.secret` later, so it is reported per request instead.
  */
 export function resolveOptions(options: ExpressSessionOptions | undefined): ResolvedOptions {
@@ -95,11 +103,17 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
   if (storeTimeout !== undefined && (typeof storeTimeout !== 'number' || !(storeTimeout > 0) || !Number.isFinite(storeTimeout))) {
     throw new TypeError(`storeTimeout option must be a positive, finite number of milliseconds (or left unset for no deadline), got ${String(storeTimeout)}`);
   }
+  const name = opts.name || opts.key || 'connect.sid';
+  // Ordinary names keep express-session's behaviour (no check); a __Host-/__Secure- name whose
+  // static cookie options break its prefix rules would be dropped by every browser.
+  if (typeof name === 'string' && typeof opts.cookie === 'object' && opts.cookie !== null) {
+    checkPrefixRules(name, opts.cookie, { option: 'name option', secureDefault: false });
+  }
   let secrets: Secret[] | undefined;
   if (Array.isArray(secret)) secrets = secret;
   else if (secret) secrets = [secret];
   return {
-    name: opts.name || opts.key || 'connect.sid',
+    name,
     secrets,
     cookie: opts.cookie || {},
     genid: opts.genid,
