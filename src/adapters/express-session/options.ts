@@ -106,8 +106,9 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
   const name = opts.name || opts.key || 'connect.sid';
   // Ordinary names keep express-session's behaviour (no check); a __Host-/__Secure- name whose
   // static cookie options break its prefix rules would be dropped by every browser.
-  if (typeof name === 'string' && typeof opts.cookie === 'object' && opts.cookie !== null) {
-    checkPrefixRules(name, opts.cookie, { option: 'name option', secureDefault: false });
+  // (A cookie function is the app's to get right per request: express-session's behaviour.)
+  if (typeof name === 'string' && typeof opts.cookie !== 'function') {
+    checkPrefixRules(name, opts.cookie || {}, { option: 'name option', secureDefault: false });
   }
   let secrets: Secret[] | undefined;
   if (Array.isArray(secret)) secrets = secret;
