@@ -26,6 +26,8 @@ export const MAX_VALUES_PER_NAME = 32;
 export function cookieValues(header: string, name: string, limit = MAX_VALUES_PER_NAME): string[] {
   const values: string[] = [];
   const len = header.length;
+  // The shortest pair is `a=` (the `cookie` package reads nothing from a shorter header).
+  if (len < 2) return values;
   let start = 0;
   while (start < len && values.length < limit) {
     let end = header.indexOf(';', start);
