@@ -184,7 +184,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
       },
-      new SessionCookie(decoded.cookie, this.config.clock),
+      SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
     assignData(session, decoded.data);
     return session;
@@ -386,7 +386,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     }
     const decoded = this.#decode(record);
     assignData(session, decoded.data);
-    session.cookie = new SessionCookie(decoded.cookie, this.config.clock);
+    session.cookie = SessionCookie.fromStored(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;
   }
 

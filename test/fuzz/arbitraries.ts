@@ -209,21 +209,32 @@ function trimBlanks(text: string): string {
 }
 
 /** A change to a valid stored value (and its store key) that the record property feeds the engine. */
-export type RecordMutation = (value: string, key: string) => string;
+export interface RecordMutation {
+  /** What it did, for the counterexample fast-check prints. */
+  label: string;
+  apply(value: string, key: string): string;
+}
+
+const mutation = (label: string, apply: RecordMutation['apply']): RecordMutation => ({ label, apply });
+const replaceCookie = (v: string, json: string) => v.replace(/"cookie":\{[^}]*\}/, `"cookie":${json}`);
 
 /** Ways a stored record can be broken today. Later slices push their own (encryption) onto this list. */
 export const recordMutations: Array<fc.Arbitrary<RecordMutation>> = [
-  fc.nat().map((n): RecordMutation => (v) => v.slice(0, n % (v.length + 1))), // truncated
-  fc.integer({ min: -5, max: 1_000 }).map((version): RecordMutation => (v) => v.replace(/"v":\d+/, `"v":${version}`)), // wrong version
-  fc.anything().map((meta): RecordMutation => (v) => v.replace(/"__tessera":\{[^}]*\}/, `"__tessera":${safeJson(meta)}`)), // odd metadata
-  fc.anything().map((cookie): RecordMutation => (v) => v.replace(/"cookie":\{[^}]*\}/, `"cookie":${safeJson(cookie)}`)), // odd cookie
+  fc.nat().map((n) => mutation(`truncated at ${n}`, (v) => v.slice(0, n % (v.length + 1)))),
+  fc.integer({ min: -5, max: 1_000 }).map((version) => mutation(`version ${version}`, (v) => v.replace(/"v":\d+/, `"v":${version}`))),
+  fc.anything().map((meta) => mutation(`__tessera ${safeJson(meta)}`, (v) => v.replace(/"__tessera":\{[^}]*\}/, `"__tessera":${safeJson(meta)}`))),
+  fc.anything().map((cookie) => mutation(`cookie ${safeJson(cookie)}`, (v) => replaceCookie(v, safeJson(cookie)))),
   fc
-    .record({ originalMaxAge: fc.anything(), expires: fc.anything(), maxAge: fc.anything(), path: fc.anything(), sameSite: fc.anything(), secure: fc.anything(), domain: fc.anything(), priority: fc.anything() }, { requiredKeys: [] })
-    .map((cookie): RecordMutation => (v) => v.replace(/"cookie":\{[^}]*\}/, `"cookie":${safeJson(cookie)}`)), // odd cookie fields
-  fc.jsonValue().map((json): RecordMutation => () => safeJson(json)), // valid JSON, any shape
-  trickyText(80).map((text): RecordMutation => () => text), // garbage
-  fc.constantFrom('{"__proto__":{"polluted":1},"cookie":{}}', '{"constructor":{"prototype":{"polluted":1}},"cookie":{}}').map((text): RecordMutation => () => text),
-  fc.tuple(fc.nat(), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })).map(([i, c]): RecordMutation => (v) => v.slice(0, i % (v.length + 1)) + c + v.slice((i % (v.length + 1)) + 1)), // one character changed
+    .record({ originalMaxAge: fc.anything(), expires: fc.anything(), maxAge: fc.anything(), path: fc.anything(), sameSite: fc.anything(), secure: fc.anything(), httpOnly: fc.anything(), domain: fc.anything(), priority: fc.anything(), partitioned: fc.anything() }, { requiredKeys: [] })
+    .map((cookie) => mutation(`cookie fields ${safeJson(cookie)}`, (v) => replaceCookie(v, safeJson(cookie)))),
+  fc.jsonValue().map((json) => mutation(`JSON ${safeJson(json)}`, () => safeJson(json))),
+  trickyText(80).map((text) => mutation(`garbage ${JSON.stringify(text)}`, () => text)),
+  fc
+    .constantFrom('{"__proto__":{"polluted":1},"cookie":{}}', '{"constructor":{"prototype":{"polluted":1}},"cookie":{}}', '{"cookie":{"__proto__":{"polluted":1}}}')
+    .map((text) => mutation(text, () => text)),
+  fc
+    .tuple(fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }))
+    .map(([i, c]) => mutation(`character ${i} -> ${JSON.stringify(c)}`, (v) => v.slice(0, i % (v.length + 1)) + c + v.slice((i % (v.length + 1)) + 1))),
 ];
 
 function safeJson(value: unknown): string {
