@@ -20,6 +20,13 @@ import type { CookieOptions } from './session-cookie.js';
 /** RFC 6265bis §5.6 / §5.7: the longest name + value a user agent must keep, in octets. */
 export const MAX_COOKIE_OCTETS = 4096;
 
+/**
+ * Longest `maxAge` accepted, in ms (about 3,170 years): beyond it `Expires` falls outside what a
+ * `Date` can hold, and every `Set-Cookie` would fail to serialise. Browsers cap a cookie's
+ * lifetime at 400 days anyway (RFC 6265bis §5.6.1).
+ */
+export const MAX_MAX_AGE = 1e14;
+
 /** RFC 6265bis §5.6: the longest attribute value a user agent keeps, in octets. */
 export const MAX_ATTRIBUTE_OCTETS = 1024;
 
@@ -27,8 +34,33 @@ export const MAX_ATTRIBUTE_OCTETS = 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 6265bis §4.1.1: attribute values exclude CTLs (%x00-1F, %x7F) and ';'.
 const ATTRIBUTE_FORBIDDEN = /[\u0000-\u001f\u007f;]/;
+// RFC 6265bis §4.1.1 path-value: printable ASCII but ';' (what the `cookie` package serialises).
+const PATH = /^[\u0020-\u003a\u003c-\u007e]*$/;
 // A host name as a Domain attribute: LDH labels, an optional leading dot (ignored by browsers).
 const DOMAIN = /^\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/**
+ * A bad option value as text for an error message: JSON where it can be, else `String`, else
+ * its type. Never throws (a BigInt, a symbol or an object without a prototype would make
+ * `JSON.stringify` or `String` throw, and hide the `TypeError` that names the option).
+ *
+ * @example
+ * show(10n); // '10n'
+ */
+export function show(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // fall through
+  }
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
 
 /** A cookie name prefix with rules, as RFC 6265bis §4.1.3 defines them. */
 export type CookiePrefix = '__Host-' | '__Secure-';
@@ -68,7 +100,7 @@ export function cookiePrefix(name: string): CookiePrefix | undefined {
 export function checkCookieName(name: unknown, { option = 'name', minValueOctets = 0 } = {}): asserts name is string {
   if (!isCookieToken(name)) {
     throw new TypeError(
-      `${option} must be a valid cookie name: ASCII letters, digits and !#$%&'*+-.^_\`|~ only, no spaces or other characters (got ${JSON.stringify(name)})`,
+      `${option} must be a valid cookie name: ASCII letters, digits and !#$%&'*+-.^_\`|~ only, no spaces or other characters (got ${show(name)})`,
     );
   }
   if (name.length + minValueOctets > MAX_COOKIE_OCTETS) {
@@ -100,7 +132,7 @@ export function checkPrefixRules(name: string, cookie: CookieOptions, { option =
     throw new TypeError(`${option}: a __Host- cookie must not have cookie.domain (it is pinned to the host that set it; RFC 6265bis §4.1.3.2)`);
   }
   if (cookie.path !== undefined && cookie.path !== '/') {
-    throw new TypeError(`${option}: a __Host- cookie must have cookie.path '/' (got ${JSON.stringify(cookie.path)}; RFC 6265bis §4.1.3.2)`);
+    throw new TypeError(`${option}: a __Host- cookie must have cookie.path '/' (got ${show(cookie.path)}; RFC 6265bis §4.1.3.2)`);
   }
 }
 
@@ -123,21 +155,26 @@ export function checkAttributeValue(option: string, value: unknown): asserts val
 }
 
 /**
- * Checks the string attributes of the cookie options: `path` starts with `/`, `domain` is a
- * host name, and both pass `checkAttributeValue`. Throws a `TypeError` naming the option.
+ * Checks the attributes of the cookie options that become `Set-Cookie` text: `path` starts
+ * with `/` and is printable ASCII, `domain` is a host name, both pass `checkAttributeValue`, and `maxAge` gives a
+ * representable `Expires` (at most `MAX_MAX_AGE`). Throws a `TypeError` naming the option.
  *
  * @example
  * checkCookieAttributes({ path: '/', domain: 'example.com' }); // ok
  */
 export function checkCookieAttributes(cookie: CookieOptions): void {
+  if (typeof cookie.maxAge === 'number' && cookie.maxAge > MAX_MAX_AGE) {
+    throw new TypeError(`cookie.maxAge must be at most ${MAX_MAX_AGE} ms (browsers keep a cookie 400 days at most; got ${cookie.maxAge})`);
+  }
   if (cookie.path !== undefined) {
     checkAttributeValue('cookie.path', cookie.path);
-    if (!cookie.path.startsWith('/')) throw new TypeError(`cookie.path must be a string starting with '/' (got ${JSON.stringify(cookie.path)})`);
+    if (!cookie.path.startsWith('/')) throw new TypeError(`cookie.path must be a string starting with '/' (got ${show(cookie.path)})`);
+    if (!PATH.test(cookie.path)) throw new TypeError(`cookie.path must be printable ASCII; percent-encode other characters (got ${show(cookie.path)})`);
   }
   if (cookie.domain !== undefined) {
     checkAttributeValue('cookie.domain', cookie.domain);
     if (!DOMAIN.test(cookie.domain)) {
-      throw new TypeError(`cookie.domain must be a host name such as 'example.com' (letters, digits, '-' and '.'; got ${JSON.stringify(cookie.domain)})`);
+      throw new TypeError(`cookie.domain must be a host name such as 'example.com' (letters, digits, '-' and '.'; got ${show(cookie.domain)})`);
     }
   }
 }

@@ -119,7 +119,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     checkDuration('touchAfter', touchAfter);
     // Tessera's own stores bound every call themselves; a timer per call would only cost.
     const storeTimeout = options.storeTimeout ?? (options.store === undefined || isBounded(options.store) ? 0 : 5000);
-    checkDuration('storeTimeout', storeTimeout);
+    checkDuration('storeTimeout', storeTimeout, { max: 2 ** 31 - 1 });
     checkBoolean('saveUninitialized', options.saveUninitialized);
     checkBoolean('rolling', options.rolling);
     if (options.warn !== undefined && typeof options.warn !== 'function') throw new TypeError('warn must be a function taking a message');
