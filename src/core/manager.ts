@@ -157,7 +157,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     if (secure) return this.#httpsName;
     if (!this.#warned) {
       this.#warned = true;
-      this.#warn('tessera: serving sessions over plain HTTP with the cookie "sid"; over HTTPS the cookie is "__Host-sid" and Secure. Use HTTPS (or set trust proxy behind a TLS proxy) in production.');
+      this.#warn(`tessera: serving sessions over plain HTTP with the cookie "sid"; over HTTPS the cookie is "${this.#httpsName}" and Secure. Use HTTPS (or set trust proxy behind a TLS proxy) in production.`);
     }
     return 'sid';
   }
