@@ -67,3 +67,22 @@ describe('fuzz: option values', () => {
     assert.deepEqual(warnings, []);
   });
 });
+
+describe('option values the fuzz found', () => {
+  const make = (options: Record<string, unknown>) => () => new SessionManager({ secret: SECRETS.current, warn: () => {}, ...options } as unknown as SessionManagerOptions);
+  it('a BigInt or a symbol still gets the TypeError naming the option (JSON.stringify threw its own)', () => {
+    assert.throws(make({ cookie: { sameSite: 0n } }), /^TypeError: cookie\.sameSite/);
+    assert.throws(make({ rolling: 1n }), /^TypeError: rolling/);
+    assert.throws(make({ name: 10n }), /^TypeError: name/);
+    assert.throws(make({ cookie: { priority: Symbol('p') } }), /^TypeError: cookie\.priority/);
+  });
+  it('a cookie.maxAge whose Expires no Date can hold, and a storeTimeout setTimeout would clamp to 1 ms', () => {
+    assert.throws(make({ cookie: { maxAge: 8638203839729318 } }), /^TypeError: cookie\.maxAge must be at most/);
+    assert.throws(make({ storeTimeout: 2 ** 31 }), /^TypeError: storeTimeout must be at most 2147483647/);
+    assert.throws(make({ idleTimeout: 1e15 }), /^TypeError: idleTimeout must be at most/);
+    make({ storeTimeout: 2 ** 31 - 1, cookie: { maxAge: 400 * 86_400_000 } })();
+  });
+  it("a cookie.path the Set-Cookie could not carry (non-ASCII)", () => {
+    assert.throws(make({ cookie: { path: '/\u{1F36A}' } }), /^TypeError: cookie\.path must be printable ASCII/);
+  });
+});
