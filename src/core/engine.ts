@@ -9,7 +9,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { parse as parseCookieHeader } from 'cookie';
+import { cookieValues } from './cookie-header.js';
+import { MAX_COOKIE_OCTETS, nameValueOctets } from './cookie-rules.js';
 import { dataToJson, decodeRecord, encodeRecord, openValue, sealValue, type DecodedRecord } from './codec.js';
 import { StoreError, TesseraError } from './errors.js';
 import { SessionCookie } from './session-cookie.js';
@@ -24,6 +25,11 @@ import { decideCommit } from './commit-policy.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
 export type { CommitContext, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
+
+/** A longer `Cookie` header is not read at all (Node's own header limit is 16 KiB in total). */
+const MAX_COOKIE_HEADER = 16 * 1024;
+/** Most verified IDs from one header that `load` looks up (each is a store read). */
+const MAX_CANDIDATES = 4;
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -64,36 +70,53 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return id;
   }
 
-  /** The session ID carried by a `Cookie` header under `name`, verified. */
+  /** The session ID carried by a `Cookie` header under `name`: the first value that verifies. */
   readCookieHeader(header: string | undefined, name: string, secrets?: readonly Secret[]): string | undefined {
-    if (!header || header.length > 16 * 1024) return undefined;
-    let value: string | undefined;
-    try {
-      value = parseCookieHeader(header)[name];
-    } catch {
-      return undefined;
+    return this.readCookieCandidates(header, name, secrets)[0];
+  }
+
+  /**
+   * The verified session IDs a `Cookie` header carries under `name`, in header order, without
+   * repeats; at most `MAX_CANDIDATES`. Several only when the name is sent more than once
+   * (cookie tossing, see `cookie-header.ts`): `load` then takes the first one with a live session.
+   */
+  readCookieCandidates(header: string | undefined, name: string, secrets?: readonly Secret[]): string[] {
+    if (!header || header.length > MAX_COOKIE_HEADER) return [];
+    const values = cookieValues(header, name);
+    if (values.length === 1) {
+      const id = this.readSignedValue(values[0], secrets);
+      return id === undefined ? [] : [id];
     }
-    return this.readSignedValue(value, secrets);
+    const ids: string[] = [];
+    for (const value of values) {
+      const id = this.readSignedValue(value, secrets);
+      if (id !== undefined && !ids.includes(id)) ids.push(id);
+      if (ids.length === MAX_CANDIDATES) break;
+    }
+    return ids;
   }
 
   /**
    * Loads the session for `id` (from a verified cookie), or creates a new one when there is no
-   * ID, no record, or the record has expired. Store failures reject with a `StoreError`.
+   * ID, no record, or the record has expired. With several IDs (a header that carried the
+   * cookie's name more than once), the first whose session is live wins, so a planted cookie in
+   * front of the real one cannot hide it. Store failures reject with a `StoreError`.
    */
-  async load(id: string | undefined, ctx: RequestContext): Promise<Session> {
-    if (id !== undefined) {
-      const key = this.storeKey(id);
+  async load(id: string | readonly string[] | undefined, ctx: RequestContext): Promise<Session> {
+    const ids = typeof id === 'string' ? [id] : (id ?? []);
+    for (const candidate of ids) {
+      const key = this.storeKey(candidate);
       const record = await this.#call('get', () => this.config.store.get(key));
       if (record !== undefined) {
         if (record.expiresAt <= this.config.clock()) {
           this.emit('expired', key);
         } else {
           const decoded = this.#decode(key, record);
-          if (decoded !== undefined) return this.#fromRecord(id, record, decoded, ctx);
+          if (decoded !== undefined) return this.#fromRecord(candidate, record, decoded, ctx);
         }
       }
     }
-    return this.create(ctx, id);
+    return this.create(ctx, ids[0]);
   }
 
   /** A brand-new session (not yet stored). `cookieId` is the ID the request's cookie carried, if any. */
@@ -174,7 +197,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
       },
-      new SessionCookie(decoded.cookie, this.config.clock),
+      SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
     assignData(session, decoded.data);
     return session;
@@ -184,7 +207,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * Ends the request for a session: writes the store if needed (save, or a throttled touch) and
    * says which `Set-Cookie` to send. Call it before the response's headers go out.
    * Rejects with a `StoreError` when the store write fails, and with a `TesseraError`
-   * (`ERR_COOKIE_SERIALIZE`) when the cookie cannot be serialised.
+   * (`ERR_COOKIE_SERIALIZE`) when the cookie cannot be serialised, or (`ERR_COOKIE_TOO_LARGE`)
+   * when its name + value would exceed the 4096 octets browsers keep.
    */
   async commit(session: Session, ctx: CommitContext): Promise<CommitResult> {
     return this.commitNow(session, ctx);
@@ -244,11 +268,22 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   #serialize(session: Session, ctx: CommitContext): string {
     const secret = (ctx.secrets ?? this.config.secrets)?.[0];
     if (secret === undefined) throw new TesseraError('ERR_SECRET_MISSING', 'secret option required for sessions');
+    let header: string;
     try {
-      return session.cookie.serialize(ctx.cookieName, signId(session.id, secret), ctx.secure);
+      header = session.cookie.serialize(ctx.cookieName, signId(session.id, secret), ctx.secure);
     } catch (cause) {
       throw new TesseraError('ERR_COOKIE_SERIALIZE', (cause as Error).message, { cause });
     }
+    // RFC 6265bis §5.6: a browser drops a cookie whose name + value exceed 4096 octets, and the
+    // session would be lost without a word; refuse to send it instead.
+    const octets = nameValueOctets(header);
+    if (octets > MAX_COOKIE_OCTETS) {
+      throw new TesseraError(
+        'ERR_COOKIE_TOO_LARGE',
+        `the session cookie ${JSON.stringify(ctx.cookieName)} would be ${octets} octets (name + value), over the ${MAX_COOKIE_OCTETS} browsers keep: use a shorter name or shorter session IDs (genid)`,
+      );
+    }
+    return header;
   }
 
   #clearingCookie(session: Session, ctx: { secure: boolean; cookieName: string }): string {
@@ -367,7 +402,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const decoded = record === undefined || record.expiresAt <= this.config.clock() ? undefined : this.#decode(key, record);
     if (record === undefined || decoded === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
     assignData(session, decoded.data);
-    session.cookie = new SessionCookie(decoded.cookie, this.config.clock);
+    session.cookie = SessionCookie.fromStored(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;
   }
 

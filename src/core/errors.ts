@@ -14,7 +14,8 @@ export type TesseraErrorCode =
   | 'ERR_SESSION_DESTROYED'
   | 'ERR_SESSION_NOT_FOUND'
   | 'ERR_SECRET_MISSING'
-  | 'ERR_COOKIE_SERIALIZE';
+  | 'ERR_COOKIE_SERIALIZE'
+  | 'ERR_COOKIE_TOO_LARGE';
 
 /** Base class of Tessera's runtime errors. The original error, if any, is kept as `cause`. */
 export class TesseraError extends Error {

@@ -13,7 +13,8 @@ import type { CookieOptions } from './session-cookie.js';
 import type { Session, SessionData, SessionHooks } from './session.js';
 import type { Secret } from './signature.js';
 import { boundedCalls, type Store } from './store.js';
-import { checkBoolean, checkCookieName, checkCookieOptions, checkDuration, checkPrefixRules, checkSecrets } from './validate.js';
+import { checkBoolean, checkCookieOptions, checkDuration, checkSecrets } from './validate.js';
+import { checkCookieName, checkPrefixRules } from './cookie-rules.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
 /** A session whose data is typed by `T`. */
@@ -47,8 +48,15 @@ export interface SessionManagerOptions {
   /** Where sessions live. Default: a bounded in-memory store (one process only; use SqliteStore, RedisStore or PostgresStore beyond). */
   store?: Store;
   /**
-   * Cookie name. Default: `__Host-sid` over HTTPS (the prefix pins it to this host and path `/`),
-   * and `sid` over plain HTTP (local development), with a one-time warning.
+   * Cookie name. Default: `__Host-sid` over HTTPS (the prefix pins it to this host and path `/`,
+   * so a sibling subdomain cannot plant or overwrite it), and `sid` over plain HTTP (local
+   * development), with a one-time warning. With a `cookie.domain` or a `cookie.path` other
+   * than `/` (which `__Host-` forbids) the HTTPS default is `__Secure-sid`; with
+   * `cookie.secure: false` it is `sid`.
+   *
+   * A given name must be an RFC 6265bis token. A `__Host-` or `__Secure-` name (in any case, as
+   * browsers match it) must come with the attributes its prefix demands, or the constructor
+   * throws a `TypeError` naming the rule.
    */
   name?: string;
   /** Cookie attributes. Defaults: `httpOnly: true`, `sameSite: 'lax'`, `path: '/'`, `secure: 'auto'`, no `maxAge` (browser-session cookie). */
@@ -105,6 +113,7 @@ export interface LoadedSession<T extends object> {
  */
 export class SessionManager<T extends object = SessionData> extends SessionEngine {
   readonly #name: string | undefined;
+  readonly #httpsName: string;
   readonly #warn: (message: string) => void;
   #warned = false;
 
@@ -119,7 +128,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     const cookie: CookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', ...options.cookie };
     checkCookieOptions(cookie);
     if (options.name !== undefined) {
-      checkCookieName(options.name);
+      // Refused now when even the shortest signed value cannot fit (RFC 6265bis: 4096 octets).
+      checkCookieName(options.name, { minValueOctets: options.genid === undefined ? MIN_DEFAULT_VALUE : MIN_ANY_VALUE });
       checkPrefixRules(options.name, cookie);
     }
     const idleTimeout = options.idleTimeout ?? 30 * 60_000;
@@ -128,7 +138,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     checkDuration('touchAfter', touchAfter);
     // Tessera's own stores bound every call themselves; a timer per call would only cost.
     const storeTimeout = options.storeTimeout ?? (options.store === undefined || isBounded(options.store) ? 0 : 5000);
-    checkDuration('storeTimeout', storeTimeout);
+    checkDuration('storeTimeout', storeTimeout, { max: 2 ** 31 - 1 });
     checkBoolean('saveUninitialized', options.saveUninitialized);
     checkBoolean('rolling', options.rolling);
     if (options.warn !== undefined && typeof options.warn !== 'function') throw new TypeError('warn must be a function taking a message');
@@ -161,26 +171,37 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       keyring,
     });
     this.#name = options.name;
+    this.#httpsName = defaultHttpsName(cookie);
     this.#warn = options.warn ?? ((m) => console.warn(m));
   }
 
   /** The cookie name used for a request (see the `name` option). */
   cookieName(secure: boolean): string {
     if (this.#name !== undefined) return this.#name;
-    if (secure) return '__Host-sid';
+    if (secure) return this.#httpsName;
     if (!this.#warned) {
       this.#warned = true;
-      this.#warn('tessera: serving sessions over plain HTTP with the cookie "sid"; over HTTPS the cookie is "__Host-sid" and Secure. Use HTTPS (or set trust proxy behind a TLS proxy) in production.');
+      this.#warn(`tessera: serving sessions over plain HTTP with the cookie "sid"; over HTTPS the cookie is "${this.#httpsName}" and Secure. Use HTTPS (or set trust proxy behind a TLS proxy) in production.`);
     }
     return 'sid';
   }
 
-  /** Reads the request's cookie and loads its session (or starts a new one). */
+  /**
+   * Reads the request's cookie and loads its session (or starts a new one). When the header
+   * carries the cookie's name more than once, each value is verified in order and the first
+   * whose session is live is used; a missing, forged or unknown value is "no session", never an
+   * error. Rejects only with a `StoreError` when the store fails.
+   *
+   * @example
+   * const { session, cookieName } = await manager.loadSession({ cookieHeader: req.headers.cookie, secure: true });
+   */
   async loadSession(input: LoadInput): Promise<LoadedSession<T>> {
     const cookieName = this.cookieName(input.secure);
-    const id = this.readCookieHeader(input.cookieHeader, cookieName);
+    // Every value of the name that verifies, in header order: the first with a live session wins
+    // (a cookie planted by a sibling subdomain cannot hide the real one; see cookie-header.ts).
+    const ids = this.readCookieCandidates(input.cookieHeader, cookieName);
     const ctx = { secure: input.secure, request: input.request, ...(input.hooks ? { hooks: input.hooks } : {}) };
-    const session = (await this.load(id, ctx)) as TypedSession<T>;
+    const session = (await this.load(ids, ctx)) as TypedSession<T>;
     return { session, cookieName };
   }
 
@@ -188,6 +209,22 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
   commitSession(session: Session, input: { secure: boolean; cookieName: string }): Promise<CommitResult> {
     return this.commit(session, input);
   }
+}
+
+/** `s%3A` + a 43-character default ID + `.` + a 43-character MAC: the shortest default value, encoded. */
+const MIN_DEFAULT_VALUE = 4 + 43 + 1 + 43;
+/** The same with a one-character ID (a custom `genid`). */
+const MIN_ANY_VALUE = 4 + 1 + 1 + 43;
+
+/**
+ * The default cookie name over HTTPS: the strongest prefix the cookie options allow
+ * (OWASP Session Management: `__Host-` for session IDs). A prefixed name whose rules the
+ * options break would be dropped by the browser, so a weaker name is chosen instead.
+ */
+function defaultHttpsName(cookie: CookieOptions): string {
+  if (cookie.secure === false) return 'sid';
+  if (cookie.domain !== undefined || (cookie.path !== undefined && cookie.path !== '/')) return '__Secure-sid';
+  return '__Host-sid';
 }
 
 function isBounded(store: unknown): boolean {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it, mock } from 'node:test';
-import { SessionCookie, type CookieOptions } from './session-cookie.js';
+import { SessionCookie, type CookieOptions, type StoredCookie } from './session-cookie.js';
 import { manualClock } from '../../test/helpers/manual-clock.js';
 
 const require = createRequire(import.meta.url);
@@ -184,5 +184,30 @@ describe('SessionCookie: Set-Cookie attributes', () => {
 
   it('throws for a value the cookie grammar refuses', () => {
     assert.throws(() => new SessionCookie({ domain: 'bad domain' }, clock.now).serialize('sid', 'v'));
+  });
+});
+
+describe('SessionCookie.fromStored: whatever a store returned', () => {
+  // Found by test/fuzz/stored-record.test.ts: a stored `maxAge: {}` threw a TypeError out of load.
+  it('never throws, and leaves fields of the wrong type at their defaults', () => {
+    const clock = manualClock();
+    for (const stored of [null, 'x', 42, [], { maxAge: {} }, { maxAge: 'soon', expires: 'garbage', originalMaxAge: 'x' }, { path: 5, httpOnly: 'no', secure: 'yes', sameSite: 'sometimes', priority: 'urgent', domain: 7, partitioned: 1 }]) {
+      const cookie = SessionCookie.fromStored(stored, clock.now);
+      assert.equal(cookie.path, '/');
+      assert.equal(cookie.httpOnly, true);
+      assert.equal(cookie.expires, null);
+      assert.equal(cookie.originalMaxAge, null);
+      assert.equal(cookie.serialize('sid', 'v'), 'sid=v; Path=/; HttpOnly');
+    }
+  });
+
+  it('reads a well-formed stored cookie as the constructor does', () => {
+    const clock = manualClock();
+    const expires = new Date(clock.now() + 60_000);
+    const stored = { originalMaxAge: 60_000, expires: expires.toISOString(), secure: true, httpOnly: false, path: '/app', domain: 'example.com', sameSite: 'strict', priority: 'high', partitioned: true };
+    const cookie = SessionCookie.fromStored(JSON.parse(JSON.stringify(stored)), clock.now);
+    assert.deepEqual(cookie.data, new SessionCookie(stored as unknown as StoredCookie, clock.now).data);
+    assert.equal(cookie.expires?.getTime(), expires.getTime());
+    assert.equal(cookie.originalMaxAge, 60_000);
   });
 });

@@ -1,6 +1,10 @@
 import { serialize } from 'cookie';
 import { systemClock, type Clock } from './clock.js';
 
+// What a stored cookie may say; anything else is left at the default (see `fromStored`).
+const SAME_SITE = new Set(['lax', 'strict', 'none', 'auto']);
+const PRIORITY = new Set(['low', 'medium', 'high']);
+
 /** `SameSite` values; `'auto'` means `None` on secure requests and `Lax` otherwise. */
 export type SameSite = boolean | 'lax' | 'strict' | 'none' | 'auto' | 'Lax' | 'Strict' | 'None';
 
@@ -84,6 +88,35 @@ export class SessionCookie {
     else if (options.expires != null) this.expires = options.expires instanceof Date ? options.expires : new Date(options.expires);
     // A stored cookie keeps its configured lifetime even when its store returned `expires` as a string.
     if ('originalMaxAge' in options && options.originalMaxAge !== undefined) this.originalMaxAge = options.originalMaxAge;
+  }
+
+  /**
+   * The cookie of a stored session, from whatever the store returned: fields of the wrong type
+   * or value are left at their defaults instead of throwing, so a corrupt or hostile record can
+   * neither crash a request nor make every later `Set-Cookie` fail to serialise. A stored
+   * `expires` (a string, as JSON keeps it) is parsed; an unparseable one is no expiry, and
+   * `originalMaxAge`, when it is a number, renews it on the next commit anyway.
+   *
+   * @example
+   * const cookie = SessionCookie.fromStored(JSON.parse(record).cookie, clock);
+   */
+  static fromStored(stored: unknown, clock: Clock = systemClock): SessionCookie {
+    const cookie = new SessionCookie(undefined, clock);
+    if (typeof stored !== 'object' || stored === null) return cookie;
+    const s = stored as Record<string, unknown>;
+    if (typeof s.path === 'string') cookie.path = s.path;
+    if (typeof s.httpOnly === 'boolean') cookie.httpOnly = s.httpOnly;
+    if (typeof s.secure === 'boolean' || s.secure === 'auto') cookie.secure = s.secure;
+    if (typeof s.sameSite === 'boolean' || (typeof s.sameSite === 'string' && SAME_SITE.has(s.sameSite.toLowerCase()))) cookie.sameSite = s.sameSite as SameSite;
+    if (typeof s.domain === 'string') cookie.domain = s.domain;
+    if (typeof s.partitioned === 'boolean') cookie.partitioned = s.partitioned;
+    if (typeof s.priority === 'string' && PRIORITY.has(s.priority.toLowerCase())) cookie.priority = s.priority as CookiePriority;
+    const expires = typeof s.expires === 'string' || typeof s.expires === 'number' || s.expires instanceof Date ? new Date(s.expires) : undefined;
+    if (expires !== undefined && Number.isFinite(expires.getTime())) cookie.expires = expires;
+    // After `expires`, whose setter re-bases it: the configured lifetime is what renewals use.
+    if (typeof s.originalMaxAge === 'number' && Number.isFinite(s.originalMaxAge)) cookie.originalMaxAge = s.originalMaxAge;
+    else if (s.originalMaxAge === null) cookie.originalMaxAge = null;
+    return cookie;
   }
 
   /** Absolute expiry, or `null` for a browser-session cookie. Setting it re-bases `originalMaxAge`. */

@@ -6,11 +6,13 @@
  */
 import type { Secret } from './signature.js';
 import type { CookieOptions } from './session-cookie.js';
+import { checkCookieAttributes, show } from './cookie-rules.js';
+
+// The cookie name and prefix rules live with the other cookie rules.
+export { checkCookieName, checkPrefixRules } from './cookie-rules.js';
 
 const SAME_SITE = new Set(['lax', 'strict', 'none', 'auto']);
 const PRIORITY = new Set(['low', 'medium', 'high']);
-// RFC 6265 token characters: what a cookie name may contain.
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Minimum secret length, in characters (or bytes for a Buffer): 256 bits of a random hex/base64 string. */
 export const MIN_SECRET_LENGTH = 32;
@@ -32,24 +34,22 @@ export function checkSecrets(secret: unknown): Secret[] {
   return list as Secret[];
 }
 
-/** Checks a non-negative finite number of milliseconds. */
-export function checkDuration(name: string, value: unknown, { allowZero = true } = {}): void {
+/**
+ * Checks a non-negative finite number of milliseconds, at most `max` (default 1e14 ms, about
+ * 3,170 years: a date beyond it cannot be stored; a timer option passes 2^31 - 1, the longest
+ * delay `setTimeout` keeps instead of firing at once).
+ */
+export function checkDuration(name: string, value: unknown, { allowZero = true, max = 1e14 } = {}): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
     throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds (got ${String(value)})`);
   }
+  if (value > max) throw new TypeError(`${name} must be at most ${max} ms (got ${value})`);
 }
 
 /** Checks an optional boolean option (a string `'false'` from the environment would be truthy). */
 export function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`${name} must be true or false (got ${JSON.stringify(value)})`);
-  }
-}
-
-/** Checks a cookie name. */
-export function checkCookieName(name: unknown): void {
-  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    throw new TypeError(`name must be a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}`);
+    throw new TypeError(`${name} must be true or false (got ${show(value)})`);
   }
 }
 
@@ -62,34 +62,19 @@ export function checkCookieOptions(cookie: CookieOptions): void {
     throw new TypeError('cookie.expires must be a valid Date; prefer cookie.maxAge');
   }
   if (cookie.sameSite !== undefined && typeof cookie.sameSite !== 'boolean' && !SAME_SITE.has(String(cookie.sameSite).toLowerCase())) {
-    throw new TypeError(`cookie.sameSite must be 'lax', 'strict', 'none', 'auto' or a boolean (got ${JSON.stringify(cookie.sameSite)})`);
+    throw new TypeError(`cookie.sameSite must be 'lax', 'strict', 'none', 'auto' or a boolean (got ${show(cookie.sameSite)})`);
   }
   if (cookie.priority !== undefined && !PRIORITY.has(String(cookie.priority).toLowerCase())) {
-    throw new TypeError(`cookie.priority must be 'low', 'medium' or 'high' (got ${JSON.stringify(cookie.priority)})`);
+    throw new TypeError(`cookie.priority must be 'low', 'medium' or 'high' (got ${show(cookie.priority)})`);
   }
   if (cookie.secure !== undefined && typeof cookie.secure !== 'boolean' && cookie.secure !== 'auto') {
-    throw new TypeError(`cookie.secure must be true, false or 'auto' (got ${JSON.stringify(cookie.secure)})`);
+    throw new TypeError(`cookie.secure must be true, false or 'auto' (got ${show(cookie.secure)})`);
   }
-  if (cookie.path !== undefined && (typeof cookie.path !== 'string' || !cookie.path.startsWith('/'))) {
-    throw new TypeError(`cookie.path must be a string starting with '/' (got ${JSON.stringify(cookie.path)})`);
-  }
-  if (cookie.domain !== undefined && (typeof cookie.domain !== 'string' || cookie.domain === '')) {
-    throw new TypeError('cookie.domain must be a non-empty string');
-  }
+  // Path and Domain: RFC 6265bis attribute rules (<= 1024 octets, no ';' or CTLs), see cookie-rules.ts.
+  checkCookieAttributes(cookie);
   const sameSiteNone = typeof cookie.sameSite === 'string' && cookie.sameSite.toLowerCase() === 'none';
   if (sameSiteNone && cookie.secure === false) {
     throw new TypeError("cookie.sameSite 'none' requires cookie.secure true or 'auto' (browsers reject it otherwise)");
-  }
-}
-
-/** Checks the rules of the `__Host-` and `__Secure-` name prefixes against the cookie options. */
-export function checkPrefixRules(name: string, cookie: CookieOptions): void {
-  if (name.startsWith('__Host-')) {
-    if (cookie.secure === false) throw new TypeError('name: a __Host- cookie must be Secure; cookie.secure cannot be false');
-    if (cookie.domain !== undefined) throw new TypeError('name: a __Host- cookie must not have cookie.domain');
-    if (cookie.path !== undefined && cookie.path !== '/') throw new TypeError("name: a __Host- cookie must have cookie.path '/'");
-  } else if (name.startsWith('__Secure-') && cookie.secure === false) {
-    throw new TypeError('name: a __Secure- cookie must be Secure; cookie.secure cannot be false');
   }
 }
 

@@ -96,8 +96,8 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
     }
     req.sessionStore = userStore;
     const secure = isSecureRequest(req, options.proxy);
-    const cookieId = readSessionId(req, options.name, secrets, engine);
-    req.sessionID = cookieId as string;
+    const cookieIds = readSessionId(req, options.name, secrets, engine);
+    req.sessionID = cookieIds[0] as string;
     // `regenerate` replaces the session object: the latest one is what `unset: 'destroy'` deletes.
     let latest: CoreSession | undefined;
     const ctx = contextOf(req, secure, cookieOptions);
@@ -109,7 +109,7 @@ export function createMiddleware({ options, store, userStore, engine }: Setup): 
         latest = session;
       },
     };
-    engine.load(cookieId, ctx).then((loaded) => {
+    engine.load(cookieIds, ctx).then((loaded) => {
       req.session = loaded;
       req.sessionID = loaded.id;
       commitBeforeHead(

@@ -6,6 +6,7 @@
  */
 import type { Request } from 'express';
 import { createKeyring, type EncryptionOptions, type Keyring } from '../../core/keyring.js';
+import { checkPrefixRules } from '../../core/cookie-rules.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
@@ -27,7 +28,13 @@ export interface ExpressSessionOptions {
    * secret is rejected on its next request.
    */
   secret?: Secret | Secret[] | undefined;
-  /** Cookie name. Default `'connect.sid'`. */
+  /**
+   * Cookie name. Default `'connect.sid'`. Tessera's addition: a `__Host-` or `__Secure-` name
+   * (matched case-insensitively, as browsers match it) with a static `cookie` object that breaks
+   * the prefix's rules (`__Host-`: Secure, no `domain`, `path: '/'`; `__Secure-`: Secure) is a
+   * `TypeError` at construction, since every browser would drop that cookie. Other names are not
+   * checked, as in express-session.
+   */
   name?: string | undefined;
   /** Legacy alias of `name`. */
   key?: string | undefined;
@@ -100,7 +107,9 @@ export interface ResolvedOptions {
 
 /**
  * Applies express-session's defaults and throws its construction-time `TypeError`s
- * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own bad `storeTimeout`, `hashStoreKeys`, `encryption`). A missing secret is not an error here: cookie-parser
+ * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own: a bad `storeTimeout`,
+ * `hashStoreKeys` or `encryption`, and a `__Host-`/`__Secure-` name whose static `cookie`
+ * options break the prefix's rules). A missing secret is not an error here: cookie-parser
  * may supply `req.secret` later, so it is reported per request instead.
  */
 export function resolveOptions(options: ExpressSessionOptions | undefined): ResolvedOptions {
@@ -117,11 +126,18 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     throw new TypeError(`hashStoreKeys option must be true or false, got ${JSON.stringify(opts.hashStoreKeys)}`);
   }
   const keyring = opts.encryption === undefined ? undefined : createKeyring(opts.encryption, 'encryption');
+  const name = opts.name || opts.key || 'connect.sid';
+  // Ordinary names keep express-session's behaviour (no check); a __Host-/__Secure- name whose
+  // static cookie options break its prefix rules would be dropped by every browser.
+  // (A cookie function is the app's to get right per request: express-session's behaviour.)
+  if (typeof name === 'string' && typeof opts.cookie !== 'function') {
+    checkPrefixRules(name, opts.cookie || {}, { option: 'name option', secureDefault: false });
+  }
   let secrets: Secret[] | undefined;
   if (Array.isArray(secret)) secrets = secret;
   else if (secret) secrets = [secret];
   return {
-    name: opts.name || opts.key || 'connect.sid',
+    name,
     secrets,
     cookie: opts.cookie || {},
     genid: opts.genid,

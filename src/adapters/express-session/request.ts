@@ -68,17 +68,23 @@ export function requestSecrets(req: Request, secrets: Secret[] | undefined): Sec
 }
 
 /**
- * The verified session ID of the request, or `undefined`. Looked for, in express-session's
- * order: a signed value in the `Cookie` header; a value cookie-parser already verified
- * (`req.signedCookies`); a signed value in cookie-parser's `req.cookies`. An unsigned, forged
- * or oversized value anywhere is ignored, never an error.
+ * The verified session IDs of the request, best first (empty for none). Looked for, in
+ * express-session's order: signed values in the `Cookie` header; a value cookie-parser already
+ * verified (`req.signedCookies`); a signed value in cookie-parser's `req.cookies`. An unsigned,
+ * forged or oversized value anywhere is ignored, never an error.
+ *
+ * Unlike express-session, which reads only the first `name=` of the header, every value of the
+ * name is verified, and the engine loads the first with a live session: a cookie planted by a
+ * sibling subdomain ("cookie tossing") cannot hide the real one. A client that sends the cookie
+ * once sees no difference.
  */
-export function readSessionId(req: Request, name: string, secrets: readonly Secret[], engine: SessionEngine): string | undefined {
-  const fromHeader = engine.readCookieHeader(req.headers.cookie, name, secrets);
-  if (fromHeader !== undefined) return fromHeader;
+export function readSessionId(req: Request, name: string, secrets: readonly Secret[], engine: SessionEngine): string[] {
+  const fromHeader = engine.readCookieCandidates(req.headers.cookie, name, secrets);
+  if (fromHeader.length > 0) return fromHeader;
   const { signedCookies, cookies } = req as CookieParserFields;
   const verified = signedCookies?.[name];
-  if (typeof verified === 'string' && verified !== '' && verified.length <= engine.config.maxCookieLength) return verified;
+  if (typeof verified === 'string' && verified !== '' && verified.length <= engine.config.maxCookieLength) return [verified];
   const raw = cookies?.[name];
-  return typeof raw === 'string' ? engine.readSignedValue(raw, secrets) : undefined;
+  const id = typeof raw === 'string' ? engine.readSignedValue(raw, secrets) : undefined;
+  return id === undefined ? [] : [id];
 }
