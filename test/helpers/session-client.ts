@@ -66,7 +66,7 @@ export function setupSessions<T extends object = TestData>(options: Partial<Sess
 }
 
 /** A secret for tests (never use a constant secret in an application). */
-export const TEST_SECRET = 'test secret: thirty-two characters or more';
+export const TEST_SECRET = 'Tq8vW2mZ-test-only-4nLx7RcJ9bYe1KpD';
 
 /** Session data most core tests use. */
 export interface TestData {

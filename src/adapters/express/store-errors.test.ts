@@ -55,16 +55,16 @@ for (const { name, express } of expressVersions) {
         });
         app.get('/json', (req, res) => {
           req.session.expressViews = 1;
-          res.json({ ok: true });
+          res.json({ appResponse: true });
         });
         app.get('/chunks', (req, res) => {
           req.session.expressViews = 1;
-          res.write('partial ');
+          res.write('app-partial ');
           res.end('body');
         });
         app.get('/pipe', (req, res) => {
           req.session.expressViews = 1;
-          Readable.from(['streamed']).pipe(res);
+          Readable.from(['app-streamed']).pipe(res);
         });
         app.get('/read', (req, res) => {
           res.json({ views: req.session.expressViews ?? 0 });
@@ -88,7 +88,8 @@ for (const { name, express } of expressVersions) {
             const res = await new HttpClient(server.url).request(path);
             assert.equal(res.status, expected);
             assert.ok(!res.setCookies.some((c) => c.startsWith('sid=')), 'no cookie for an unsaved session');
-            assert.doesNotMatch(res.body, /ok|partial|streamed|Redirecting/);
+            // Markers no stack trace in the default error page can contain (it names this file's path).
+            assert.doesNotMatch(res.body, /appResponse|app-partial|app-streamed|Redirecting/);
             assert.equal(res.headers.get('location'), null, "the dropped response's redirect target is not sent");
             if (handler === 'app') {
               assert.deepEqual(JSON.parse(res.body), { code: 'ERR_STORE_FAILED', operation: 'set' });
