@@ -26,9 +26,9 @@ export const RUNS = {
 
 /** Secrets of the fuzzed managers: the first signs, both verify; `retired` is no longer configured. */
 export const SECRETS = {
-  current: 'fuzz-current-secret-0123456789abcdef',
-  previous: 'fuzz-previous-secret-0123456789abcdef',
-  retired: 'fuzz-retired-secret-0123456789abcdef',
+  current: 'fz-cur-7Qm2Lx9RtB4vN8kW3pZ6yH1cJ5dG0sFa',
+  previous: 'fz-prv-Kd4Wn8Qs1Xb6Ry3Vm9Tj2Lp7Hc5Gz0Fe',
+  retired: 'fz-ret-Ua3Nh7Yk2Eq9Bw5Mx1Sv8Cr4Jt6Pg0Ld',
 } as const;
 
 /**

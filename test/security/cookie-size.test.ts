@@ -11,6 +11,7 @@ import { session as nativeSession } from '../../src/adapters/express/index.js';
 import { nameValueOctets } from '../../src/core/cookie-rules.js';
 import { isTesseraError } from '../../src/core/errors.js';
 import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { signId } from '../../src/core/signature.js';
 import { expressVersions, listen } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
@@ -69,8 +70,8 @@ describe('cookie names and attribute values at construction (native)', () => {
 for (const { name: major, express } of expressVersions) {
   describe(`cookie size at commit, over HTTP (${major})`, () => {
     /** An app whose sessions get IDs of `idLength` characters; errors answered with their code. */
-    async function app(flavour: 'native' | 'drop-in', idLength: number, name: string) {
-      const genid = () => 'i'.repeat(idLength);
+    async function app(flavour: 'native' | 'drop-in', idLength: number | string, name: string) {
+      const genid = () => (typeof idLength === 'string' ? idLength : 'i'.repeat(idLength));
       const server = express();
       if (flavour === 'native') server.use(nativeSession(native({ genid, name })));
       else server.use(session({ secret, genid, name, saveUninitialized: false }));
@@ -100,16 +101,18 @@ for (const { name: major, express } of expressVersions) {
       });
 
       it(`${flavour}: sends a cookie of exactly 4096 octets, and one more is refused`, async () => {
-        // Measure the value's overhead (prefix, dot, encoded MAC) with a short ID first.
-        const probe = await app(flavour, 10, 'sid');
-        let overhead: number;
-        try {
-          const res = await new HttpClient(probe.url).request('/write');
-          overhead = nameValueOctets(res.setCookies[0] ?? '') - 10;
-        } finally {
-          await probe.close();
-        }
-        const fits = await app(flavour, 4096 - overhead, 'sid');
+        // The MAC's encoded length depends on the ID (its '+' and '/' take 3 octets each once
+        // URL-encoded), so find an ID length whose signed cookie is exactly 4096 octets.
+        const octetsFor = (id: string): number => nameValueOctets(`sid=${encodeURIComponent(signId(id, secret))}`);
+        // IDs of one length differing in their last characters give MACs of every encoded length.
+        const candidates = (n: number): string[] => Array.from({ length: 1000 }, (_, i) => `${'i'.repeat(n - 3)}${i.toString().padStart(3, '0')}`);
+        const base = 4096 - (octetsFor('i'.repeat(100)) - 100);
+        let exact: string | undefined;
+        for (let n = base - 40; n <= base && exact === undefined; n++) exact = candidates(n).find((id) => octetsFor(id) === 4096);
+        assert.ok(exact !== undefined, 'an ID that makes a 4096-octet cookie');
+        const over = candidates(exact.length + 1).find((id) => octetsFor(id) === 4097);
+        assert.ok(over !== undefined, 'an ID that makes a 4097-octet cookie');
+        const fits = await app(flavour, exact, 'sid');
         try {
           const res = await new HttpClient(fits.url).request('/write');
           assert.equal(res.status, 200);
@@ -117,12 +120,12 @@ for (const { name: major, express } of expressVersions) {
         } finally {
           await fits.close();
         }
-        const over = await app(flavour, 4097 - overhead, 'sid');
+        const tooLarge = await app(flavour, over, 'sid');
         try {
-          const res = await new HttpClient(over.url).request('/write');
+          const res = await new HttpClient(tooLarge.url).request('/write');
           assert.equal(res.body, 'ERR_COOKIE_TOO_LARGE');
         } finally {
-          await over.close();
+          await tooLarge.close();
         }
       });
     }
