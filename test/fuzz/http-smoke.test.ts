@@ -7,11 +7,9 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import fc from 'fast-check';
-import session from '../../src/adapters/express-session/index.js';
-import { session as nativeSession } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
 import { listen, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { loginApp } from '../helpers/login-app.js';
 import { cookieHeaders, RUNS, SECRETS, type World } from './arbitraries.js';
 
 /** GET `path` with a raw Cookie header; resolves with status and body. */
@@ -41,16 +39,7 @@ for (const flavour of ['native', 'drop-in'] as const) {
     let server: Listening;
 
     before(async () => {
-      const app = express();
-      if (flavour === 'native') app.use(nativeSession(new SessionManager({ secret: [SECRETS.current, SECRETS.previous], warn: () => {} })));
-      else app.use(session({ secret: [SECRETS.current, SECRETS.previous], resave: false, saveUninitialized: false }));
-      app.get('/login/:user', (req, res) => {
-        (req.session as unknown as { expressUser: string }).expressUser = req.params.user;
-        res.json({ id: req.sessionID });
-      });
-      app.get('/me', (req, res) => {
-        res.json({ id: req.sessionID, user: (req.session as unknown as { expressUser?: string }).expressUser ?? null });
-      });
+      const app = loginApp(express, flavour, [SECRETS.current, SECRETS.previous]);
       server = await listen(app);
       for (const user of ['ann', 'bob', 'cy']) {
         const { id } = JSON.parse((await new HttpClient(server.url).request(`/login/${user}`)).body) as { id: string };

@@ -6,12 +6,10 @@
 // and 4, the native API and the drop-in.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import session from '../../src/adapters/express-session/index.js';
-import { session as nativeSession } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
 import { signId } from '../../src/core/signature.js';
 import { expressVersions, listen, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { loginApp } from '../helpers/login-app.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
 
 interface Me {
@@ -35,16 +33,7 @@ for (const { name: major, express } of expressVersions) {
       let server: Listening;
 
       before(async () => {
-        const app = express();
-        if (flavour === 'native') app.use(nativeSession(new SessionManager({ secret, warn: () => {} })));
-        else app.use(session({ secret, resave: false, saveUninitialized: false }));
-        app.get('/login/:user', (req, res) => {
-          (req.session as unknown as { expressUser: string }).expressUser = req.params.user;
-          res.json({ id: req.sessionID });
-        });
-        app.get('/me', (req, res) => {
-          res.json({ id: req.sessionID, user: (req.session as unknown as { expressUser?: string }).expressUser ?? null });
-        });
+        const app = loginApp(express, flavour, secret);
         server = await listen(app);
       });
       after(() => server.close());
