@@ -9,39 +9,35 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { cookieValues } from './cookie-header.js';
-import { MAX_COOKIE_OCTETS, nameValueOctets } from './cookie-rules.js';
-import { dataToJson, decodeRecord, encodeRecord, openValue, sealValue, type DecodedRecord } from './codec.js';
-import { StoreError, TesseraError } from './errors.js';
+import { dataToJson, decodeRecord, openValue, type DecodedRecord } from './codec.js';
+import { commitRemainder, commitSession } from './commit.js';
+import { SignedCookieReader } from './cookie-reader.js';
+import { StoreError, TesseraError, type StoreOperation } from './errors.js';
+import { fingerprint } from './fingerprint.js';
+import { hashStoreKey } from './keys.js';
+import { expiredLimit } from './lifetime.js';
+import { writeSession } from './persist.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
-import { unsignId, signId, type Secret } from './signature.js';
+import type { Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
-import { hashStoreKey } from './keys.js';
-import { withTimeout } from './with-timeout.js';
-import type { StoreOperation } from './errors.js';
+import { callStore } from './store-call.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
-import { decideCommit } from './commit-policy.js';
-import { VerifiedCookies } from './verified-cookies.js';
 
 export type { CommitContext, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
-
-/** A longer `Cookie` header is not read at all (Node's own header limit is 16 KiB in total). */
-const MAX_COOKIE_HEADER = 16 * 1024;
-/** Most verified IDs from one header that `load` looks up (each is a store read). */
-const MAX_CANDIDATES = 4;
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
   /** The resolved configuration. */
   readonly config: EngineConfig;
 
-  /** Cookie values already verified against `config.secrets` (by content): repeat requests skip the HMAC. */
-  readonly #verified = new VerifiedCookies(10_000);
+  /** Verifies the signed cookie values requests carry. */
+  readonly #cookies: SignedCookieReader;
 
   constructor(config: EngineConfig) {
     super();
     this.config = config;
+    this.#cookies = new SignedCookieReader(() => this.config.secrets, config.maxCookieLength);
   }
 
   /** The store. */
@@ -57,43 +53,40 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return this.config.hashStoreKeys === true ? hashStoreKey(id) : id;
   }
 
+  /**
+   * The store key of a session's current ID, derived once per ID (a writing request needs it
+   * for the read and again for the write). @internal
+   */
+  keyOf(state: SessionState): string {
+    const memo = state.keyMemo;
+    if (memo !== undefined && memo.id === state.id) return memo.key;
+    const key = this.storeKey(state.id);
+    state.keyMemo = { id: state.id, key };
+    return key;
+  }
+
+  /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */
+  callStore<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
+    return callStore(this, operation, this.config.storeTimeout, run);
+  }
+
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
-  readSignedValue(value: string | undefined, secrets: readonly Secret[] | undefined = this.config.secrets): string | undefined {
-    if (value === undefined || value.length === 0 || value.length > this.config.maxCookieLength || !secrets) return undefined;
-    // The memo answers only for the configured secrets (per-request secrets are checked afresh),
-    // and only while they hold what they held when it was filled (an array changed in place).
-    const memo = secrets === this.config.secrets ? this.#verified : undefined;
-    const known = memo?.get(value, secrets);
-    if (known !== undefined) return known;
-    const id = unsignId(value, secrets);
-    if (id !== undefined) memo?.remember(value, id);
-    return id;
+  readSignedValue(value: string | undefined, secrets?: readonly Secret[]): string | undefined {
+    return this.#cookies.read(value, secrets);
   }
 
   /** The session ID carried by a `Cookie` header under `name`: the first value that verifies. */
   readCookieHeader(header: string | undefined, name: string, secrets?: readonly Secret[]): string | undefined {
-    return this.readCookieCandidates(header, name, secrets)[0];
+    return this.#cookies.candidates(header, name, secrets).ids[0];
   }
 
   /**
    * The verified session IDs a `Cookie` header carries under `name`, in header order, without
-   * repeats; at most `MAX_CANDIDATES`. Several only when the name is sent more than once
-   * (cookie tossing, see `cookie-header.ts`): `load` then takes the first one with a live session.
+   * repeats; at most four. Several only when the name is sent more than once (cookie tossing,
+   * see `cookie-header.ts`): `load` then takes the first one with a live session.
    */
   readCookieCandidates(header: string | undefined, name: string, secrets?: readonly Secret[]): string[] {
-    if (!header || header.length > MAX_COOKIE_HEADER) return [];
-    const values = cookieValues(header, name);
-    if (values.length === 1) {
-      const id = this.readSignedValue(values[0], secrets);
-      return id === undefined ? [] : [id];
-    }
-    const ids: string[] = [];
-    for (const value of values) {
-      const id = this.readSignedValue(value, secrets);
-      if (id !== undefined && !ids.includes(id)) ids.push(id);
-      if (ids.length === MAX_CANDIDATES) break;
-    }
-    return ids;
+    return this.#cookies.candidates(header, name, secrets).ids;
   }
 
   /**
@@ -106,15 +99,20 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const ids = typeof id === 'string' ? [id] : (id ?? []);
     for (const candidate of ids) {
       const key = this.storeKey(candidate);
-      const record = await this.#call('get', () => this.config.store.get(key));
-      if (record !== undefined) {
-        if (record.expiresAt <= this.config.clock()) {
-          this.emit('expired', key);
-        } else {
-          const decoded = this.#decode(key, record);
-          if (decoded !== undefined) return this.#fromRecord(candidate, record, decoded, ctx);
-        }
+      const record = await this.callStore('get', () => this.config.store.get(key));
+      if (record === undefined) continue;
+      // The store's own expiry first: an expired record is not even opened.
+      if (expiredLimit(record, undefined, this.config.clock()) !== undefined) {
+        this.emit('expired', key);
+        continue;
       }
+      const decoded = this.#decode(key, record);
+      if (decoded === undefined) continue;
+      if (expiredLimit(record, decoded, this.config.clock()) !== undefined) {
+        this.emit('expired', key);
+        continue;
+      }
+      return this.#fromRecord(candidate, key, record, decoded, ctx);
     }
     return this.create(ctx, ids[0]);
   }
@@ -177,7 +175,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     }
   }
 
-  #fromRecord(id: string, record: StoreRecord, decoded: DecodedRecord, ctx: RequestContext): Session {
+  #fromRecord(id: string, key: string, record: StoreRecord, decoded: DecodedRecord, ctx: RequestContext): Session {
     const hash = fingerprint(decoded.dataJson, record.userKey);
     const session = this.#newSession(
       {
@@ -196,6 +194,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         request: ctx.request,
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
+        keyMemo: { id, key },
       },
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
@@ -220,35 +219,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * tick; a Promise otherwise. Throws (or rejects) as `commit` does.
    */
   commitNow(session: Session, ctx: CommitContext): CommitResult | Promise<CommitResult> {
-    const state = session[kState];
-    if (state.destroyed) {
-      const clear = this.config.clearCookieOnDestroy && state.cookieId !== undefined;
-      return { setCookie: clear ? this.#clearingCookie(session, ctx) : undefined, stored: 'none' };
-    }
-    const now = this.config.clock();
-    session.cookie.resetMaxAge(now);
-    const dataJson = dataToJson(sessionData(session));
-    const hash = fingerprint(dataJson, state.userKey);
-    const isNew = state.cookieId !== state.id;
-    const decision = decideCommit(this.config, {
-      isNew,
-      modified: state.id !== state.originalId || hash !== state.originalHash,
-      // `regenerate` clears savedHash, so a hash match means "written under this very ID".
-      alreadySaved: state.savedHash === hash,
-      everSaved: state.savedHash !== undefined,
-      hasExpiry: session.cookie.expires !== null,
-    });
-    const finish = (stored: CommitResult['stored']): CommitResult => {
-      if (!decision.sendCookie) return { setCookie: undefined, stored };
-      // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
-      if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
-      return { setCookie: this.#serialize(session, ctx), stored };
-    };
-    if (decision.save) return this.#write(session, dataJson, now).then(() => finish('saved'));
-    if (decision.touch && this.#touchDue(session, now)) {
-      return this.#touch(session, dataJson, now).then(() => finish('touched'));
-    }
-    return finish('none');
+    return commitSession(this, session, ctx);
   }
 
   /**
@@ -257,91 +228,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * more, so a session that was never stored (the client has no cookie for it) is left alone,
    * and nothing is touched twice.
    */
-  async commitRemainder(session: Session): Promise<void> {
-    const state = session[kState];
-    if (state.destroyed || state.savedHash === undefined) return;
-    const dataJson = dataToJson(sessionData(session));
-    if (fingerprint(dataJson, state.userKey) === state.savedHash) return;
-    await this.#write(session, dataJson, this.config.clock());
-  }
-
-  #serialize(session: Session, ctx: CommitContext): string {
-    const secret = (ctx.secrets ?? this.config.secrets)?.[0];
-    if (secret === undefined) throw new TesseraError('ERR_SECRET_MISSING', 'secret option required for sessions');
-    let header: string;
-    try {
-      header = session.cookie.serialize(ctx.cookieName, signId(session.id, secret), ctx.secure);
-    } catch (cause) {
-      throw new TesseraError('ERR_COOKIE_SERIALIZE', (cause as Error).message, { cause });
-    }
-    // RFC 6265bis §5.6: a browser drops a cookie whose name + value exceed 4096 octets, and the
-    // session would be lost without a word; refuse to send it instead.
-    const octets = nameValueOctets(header);
-    if (octets > MAX_COOKIE_OCTETS) {
-      throw new TesseraError(
-        'ERR_COOKIE_TOO_LARGE',
-        `the session cookie ${JSON.stringify(ctx.cookieName)} would be ${octets} octets (name + value), over the ${MAX_COOKIE_OCTETS} browsers keep: use a shorter name or shorter session IDs (genid)`,
-      );
-    }
-    return header;
-  }
-
-  #clearingCookie(session: Session, ctx: { secure: boolean; cookieName: string }): string {
-    const cookie = new SessionCookie({ ...session.cookie.data, maxAge: null, expires: new Date(0) }, this.config.clock);
-    cookie.expires = new Date(0);
-    return cookie.serialize(ctx.cookieName, '', ctx.secure);
-  }
-
-  /** The store expiry for a session written or touched at `now`. */
-  #expiresAt(session: Session, now: number): number {
-    if (this.config.idleTimeout !== undefined) return now + this.config.idleTimeout;
-    return session.cookie.expires?.getTime() ?? now + this.config.fallbackTtl;
-  }
-
-  #record(session: Session, key: string, dataJson: string, now: number): StoreRecord {
-    const state = session[kState];
-    // Sealed afresh on every write, always with the keyring's first key: a record an older key
-    // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
-    const json = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
-    const value = sealValue(json, key, this.config.keyring);
-    const record: StoreRecord = { value, expiresAt: this.#expiresAt(session, now) };
-    if (state.userKey !== undefined) record.userKey = state.userKey;
-    // Nothing written and nobody logged in: a bounded store may drop it first (a flood of
-    // cookieless visitors must not evict the sessions that hold something).
-    else if (dataJson === '{}') record.disposable = true;
-    return record;
-  }
-
-  async #write(session: Session, dataJson: string, now: number): Promise<void> {
-    const state = session[kState];
-    const key = this.storeKey(state.id);
-    const record = this.#record(session, key, dataJson, now);
-    await this.#call('set', () => this.config.store.set(key, record));
-    state.savedHash = fingerprint(dataJson, state.userKey);
-    state.loadedExpiresAt = record.expiresAt;
-    state.touchRequested = false;
-    this.emit('saved', session);
-  }
-
-  /**
-   * Whether a touch is due: the app asked for one (`session.touch()`), or the stored expiry is at
-   * least `touchAfter` behind the new one (the throttle, for the touches the engine does itself).
-   */
-  #touchDue(session: Session, now: number): boolean {
-    if (session[kState].touchRequested === true) return true;
-    const loaded = session[kState].loadedExpiresAt;
-    if (this.config.touchAfter <= 0 || loaded === undefined || !Number.isFinite(loaded)) return true;
-    return this.#expiresAt(session, now) - loaded >= this.config.touchAfter;
-  }
-
-  async #touch(session: Session, dataJson: string, now: number): Promise<void> {
-    const state = session[kState];
-    const key = this.storeKey(state.id);
-    const record = this.#record(session, key, dataJson, now);
-    await this.#call('touch', () => this.config.store.touch(key, record));
-    state.loadedExpiresAt = record.expiresAt;
-    state.touchRequested = false;
-    this.emit('touched', session);
+  commitRemainder(session: Session): Promise<void> {
+    return commitRemainder(this, session);
   }
 
   /** Writes the session now (explicit `save()`). */
@@ -349,7 +237,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const state = session[kState];
     if (state.destroyed) throw new TesseraError('ERR_SESSION_DESTROYED', 'cannot save a destroyed session');
     const now = this.config.clock();
-    await this.#write(session, dataToJson(sessionData(session)), now);
+    await writeSession(this, session, dataToJson(sessionData(session)), now);
   }
 
   /** Deletes the session from the store and marks it destroyed. */
@@ -357,7 +245,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const state = session[kState];
     state.destroyed = true;
     state.hooks?.destroyed?.(session);
-    await this.#call('delete', () => this.config.store.delete(this.storeKey(state.id)));
+    await this.callStore('delete', () => this.config.store.delete(this.keyOf(state)));
     this.emit('destroyed', session);
   }
 
@@ -368,10 +256,10 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    */
   async regenerate(session: Session, options: RegenerateOptions = {}): Promise<void> {
     const state = session[kState];
-    const oldKey = this.storeKey(state.id);
+    const oldKey = this.keyOf(state);
     let failure: unknown;
     try {
-      await this.#call('delete', () => this.config.store.delete(oldKey));
+      await this.callStore('delete', () => this.config.store.delete(oldKey));
     } catch (error) {
       failure = error;
     }
@@ -397,31 +285,12 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    */
   async reload(session: Session, read?: (key: string) => Promise<StoreRecord | undefined>): Promise<void> {
     const state = session[kState];
-    const key = this.storeKey(state.id);
-    const record = await this.#call('get', () => (read ? read(key) : this.config.store.get(key)));
-    const decoded = record === undefined || record.expiresAt <= this.config.clock() ? undefined : this.#decode(key, record);
+    const key = this.keyOf(state);
+    const record = await this.callStore('get', () => (read ? read(key) : this.config.store.get(key)));
+    const decoded = record === undefined || expiredLimit(record, undefined, this.config.clock()) !== undefined ? undefined : this.#decode(key, record);
     if (record === undefined || decoded === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
     assignData(session, decoded.data);
     session.cookie = SessionCookie.fromStored(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;
   }
-
-  async #call<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(operation, this.config.storeTimeout, run);
-    } catch (error) {
-      const storeError = error as StoreError;
-      if (this.listenerCount('storeError') > 0) this.emit('storeError', storeError);
-      throw storeError;
-    }
-  }
-}
-
-/**
- * What tells whether a request changed a session: its data and its user key (setting only
- * `userKey` must still be stored, or "log out everywhere" would miss the session). JSON never
- * contains a raw newline, so the two parts cannot run together.
- */
-function fingerprint(dataJson: string, userKey: string | undefined): string {
-  return userKey === undefined ? dataJson : `${dataJson}\n${userKey}`;
 }

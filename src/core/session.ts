@@ -55,6 +55,8 @@ export interface SessionState {
   cookieOptions?: CookieOptions | undefined;
   /** The app called `touch()`: the end of the request touches the store, whatever the throttle says. */
   touchRequested?: boolean;
+  /** The store key of `id`, once derived (see `SessionEngine.keyOf`). */
+  keyMemo?: { id: string; key: string } | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */

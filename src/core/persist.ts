@@ -1,0 +1,70 @@
+/**
+ * Writing a session to the store: the record it becomes (JSON, then sealed), its store expiry,
+ * and the two writes (`set` for a changed session, `touch` for a throttled expiry bump).
+ * The only place a record is built, so metadata and versions have one home.
+ *
+ * @module
+ */
+import { encodeRecord, sealValue } from './codec.js';
+import { fingerprint } from './fingerprint.js';
+import { kState, type Session } from './session.js';
+import type { StoreRecord } from './store.js';
+import type { SessionEngine } from './engine.js';
+
+/** The store expiry for a session written or touched at `now`. */
+export function storeExpiry(engine: SessionEngine, session: Session, now: number): number {
+  const { idleTimeout, fallbackTtl } = engine.config;
+  if (idleTimeout !== undefined) return now + idleTimeout;
+  return session.cookie.expires?.getTime() ?? now + fallbackTtl;
+}
+
+/** The record a session is stored as, under `key`, written at `now`. */
+export function buildRecord(engine: SessionEngine, session: Session, key: string, dataJson: string, now: number): StoreRecord {
+  const state = session[kState];
+  // Sealed afresh on every write, always with the keyring's first key: a record an older key
+  // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
+  const json = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
+  const value = sealValue(json, key, engine.config.keyring);
+  const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
+  if (state.userKey !== undefined) record.userKey = state.userKey;
+  // Nothing written and nobody logged in: a bounded store may drop it first (a flood of
+  // cookieless visitors must not evict the sessions that hold something).
+  else if (dataJson === '{}') record.disposable = true;
+  return record;
+}
+
+/** Stores the session under its current ID (`set`) and notes what was written. */
+export async function writeSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<void> {
+  const state = session[kState];
+  const key = engine.keyOf(state);
+  const record = buildRecord(engine, session, key, dataJson, now);
+  await engine.callStore('set', () => engine.config.store.set(key, record));
+  state.savedHash = fingerprint(dataJson, state.userKey);
+  state.loadedExpiresAt = record.expiresAt;
+  state.touchRequested = false;
+  engine.emit('saved', session);
+}
+
+/**
+ * Whether a touch is due: the app asked for one (`session.touch()`), or the stored expiry is at
+ * least `touchAfter` behind the new one (the throttle, for the touches the engine does itself).
+ */
+export function touchDue(engine: SessionEngine, session: Session, now: number): boolean {
+  const state = session[kState];
+  if (state.touchRequested === true) return true;
+  const loaded = state.loadedExpiresAt;
+  const { touchAfter } = engine.config;
+  if (touchAfter <= 0 || loaded === undefined || !Number.isFinite(loaded)) return true;
+  return storeExpiry(engine, session, now) - loaded >= touchAfter;
+}
+
+/** Moves the stored expiry of an unchanged session (`touch`). */
+export async function touchSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<void> {
+  const state = session[kState];
+  const key = engine.keyOf(state);
+  const record = buildRecord(engine, session, key, dataJson, now);
+  await engine.callStore('touch', () => engine.config.store.touch(key, record));
+  state.loadedExpiresAt = record.expiresAt;
+  state.touchRequested = false;
+  engine.emit('touched', session);
+}
