@@ -27,6 +27,8 @@ export interface RecordMeta {
   v: number;
   /** When the session was created (ms since the epoch). */
   createdAt?: number;
+  /** When its user last authenticated (`login`, `reauthenticated`), ms since the epoch. */
+  authenticatedAt?: number;
 }
 
 /** A decoded record. */
@@ -68,8 +70,26 @@ export function decodeRecord(value: string): DecodedRecord {
     cookie: cookie as StoredCookie,
     data,
     dataJson: storedDataJson(value, cookie, meta) ?? JSON.stringify(data),
-    meta: typeof meta === 'object' && meta !== null ? (meta as RecordMeta) : undefined,
+    meta: readMeta(meta),
   };
+}
+
+/**
+ * The metadata of a record, keeping only well-formed fields: the lifetime rules compare these
+ * times, so a record written by other code (or tampered with, in a plaintext store) must not
+ * slip a string or a NaN past them. A missing or malformed field is as if never recorded.
+ */
+function readMeta(meta: unknown): RecordMeta | undefined {
+  if (typeof meta !== 'object' || meta === null) return undefined;
+  const raw = meta as Record<string, unknown>;
+  const out: RecordMeta = { v: typeof raw.v === 'number' ? raw.v : 1 };
+  if (isTime(raw.createdAt)) out.createdAt = raw.createdAt;
+  if (isTime(raw.authenticatedAt)) out.authenticatedAt = raw.authenticatedAt;
+  return out;
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 const COOKIE_HEAD = '{"cookie":';

@@ -132,6 +132,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         savedHash: undefined,
         loadedExpiresAt: undefined,
         createdAt: now,
+        authenticatedAt: undefined,
         userKey: undefined,
         destroyed: false,
         secure: ctx.secure,
@@ -188,6 +189,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         savedHash: this.config.resave ? undefined : hash,
         loadedExpiresAt: record.expiresAt,
         createdAt: decoded.meta?.createdAt ?? this.config.clock(),
+        authenticatedAt: decoded.meta?.authenticatedAt,
         userKey: record.userKey,
         destroyed: false,
         secure: ctx.secure,
@@ -270,6 +272,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     if (!options.keep) {
       assignData(session, {});
       state.createdAt = this.config.clock();
+      state.authenticatedAt = undefined;
       // The request's own cookie options (express-session's `cookie(req)`), not the static ones.
       const cookie = state.cookieOptions;
       session.cookie = this.#newCookie(cookie ? { secure: state.secure, cookie } : { secure: state.secure });

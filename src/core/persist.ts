@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { encodeRecord, sealValue } from './codec.js';
+import { encodeRecord, sealValue, type RecordMeta } from './codec.js';
 import { fingerprint } from './fingerprint.js';
 import { kState, type Session } from './session.js';
 import type { StoreRecord } from './store.js';
@@ -23,7 +23,9 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   const state = session[kState];
   // Sealed afresh on every write, always with the keyring's first key: a record an older key
   // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
-  const json = encodeRecord(session.cookie.data, dataJson, { v: 1, createdAt: state.createdAt });
+  const meta: RecordMeta = { v: 1, createdAt: state.createdAt };
+  if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
+  const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
   if (state.userKey !== undefined) record.userKey = state.userKey;

@@ -45,6 +45,8 @@ export interface SessionState {
   /** Store expiry as loaded, for the touch throttle. */
   loadedExpiresAt: number | undefined;
   createdAt: number;
+  /** When the user last authenticated in this session (`login`, `reauthenticated`); `undefined` when never. */
+  authenticatedAt: number | undefined;
   userKey: string | undefined;
   destroyed: boolean;
   secure: boolean;
@@ -106,6 +108,11 @@ export class Session {
   /** When the session was first created (ms since the epoch). */
   get createdAt(): number {
     return this[kState].createdAt;
+  }
+
+  /** When the user last authenticated in this session (ms since the epoch), or `undefined` if never. */
+  get authenticatedAt(): number | undefined {
+    return this[kState].authenticatedAt;
   }
 
   /** The key of the user this session belongs to, kept with the record for per-user listing. */

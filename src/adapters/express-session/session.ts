@@ -148,10 +148,10 @@ async function regenerateAsNew(old: Session): Promise<void> {
   if (failure !== undefined) throw failure;
 }
 
-// express-session's sessions have none of the core's `isNew`, `createdAt` and `userKey`
+// express-session's sessions have none of the core's `isNew`, `createdAt`, `authenticatedAt` and `userKey`
 // accessors: there they are ordinary data keys an app may set. Plain writable defaults on this
 // prototype let a write create an own (stored) property, and a stored key of that name load.
-for (const key of ['isNew', 'createdAt', 'userKey']) {
+for (const key of ['isNew', 'createdAt', 'authenticatedAt', 'userKey']) {
   Object.defineProperty(Session.prototype, key, { value: undefined, writable: true, enumerable: false, configurable: true });
 }
 
@@ -166,7 +166,7 @@ function fromRequest(req: SessionRequest, data: object | null | undefined): { st
     stored instanceof SessionCookie
       ? stored
       : new SessionCookie(typeof stored === 'object' && stored !== null ? (stored as StoredCookie) : engine.config.cookie, clock);
-  const createdAt = (meta as { createdAt?: unknown } | undefined)?.createdAt;
+  const { createdAt, authenticatedAt } = (typeof meta === 'object' && meta !== null ? meta : {}) as { createdAt?: unknown; authenticatedAt?: unknown };
   const dataJson = dataToJson(rest);
   const state: SessionState = {
     engine,
@@ -177,6 +177,7 @@ function fromRequest(req: SessionRequest, data: object | null | undefined): { st
     savedHash: engine.config.resave ? undefined : dataJson,
     loadedExpiresAt: undefined,
     createdAt: typeof createdAt === 'number' ? createdAt : clock(),
+    authenticatedAt: typeof authenticatedAt === 'number' ? authenticatedAt : undefined,
     userKey: undefined,
     destroyed: false,
     secure: req.secure === true,
