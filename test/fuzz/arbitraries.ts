@@ -4,10 +4,9 @@
  * input *should* resolve to (an oracle computed without Tessera's own parsing or signing), so
  * the properties can check "no input yields a session that was not issued".
  *
- * Extension points for the next slices of issue 7: `recordMutations` is the list the stored
- * record property draws from; encryption at rest adds its cases there (wrong key id, tampered
- * ciphertext, wrong AAD: each a `RecordMutation` over a valid encoded value and its store key),
- * and `RUNS` is where each property's share of the 100,000 cases is set.
+ * `recordMutations` is the list the stored-record properties draw from (plaintext records, and
+ * the same mutations sealed with the right key in encrypted-record.test.ts, which adds its own
+ * envelope tampering); `RUNS` is where each property's share of the 100,000 cases is set.
  *
  * @module
  */
@@ -20,6 +19,8 @@ export const RUNS = {
   cookieValuesParity: 30_000,
   signature: 30_000,
   storedRecord: 8_000,
+  encryptedEnvelope: 6_000,
+  encryptedPlaintext: 4_000,
   options: 10_000,
   httpSmoke: 300,
 } as const;
@@ -220,7 +221,7 @@ export interface RecordMutation {
 const mutation = (label: string, apply: RecordMutation['apply']): RecordMutation => ({ label, apply });
 const replaceCookie = (v: string, json: string) => v.replace(/"cookie":\{[^}]*\}/, `"cookie":${json}`);
 
-/** Ways a stored record can be broken today. Later slices push their own (encryption) onto this list. */
+/** Ways the JSON of a stored record can be broken (encrypted-record.test.ts seals them too). */
 export const recordMutations: Array<fc.Arbitrary<RecordMutation>> = [
   fc.nat().map((n) => mutation(`truncated at ${n}`, (v) => v.slice(0, n % (v.length + 1)))),
   fc.integer({ min: -5, max: 1_000 }).map((version) => mutation(`version ${version}`, (v) => v.replace(/"v":\d+/, `"v":${version}`))),
