@@ -25,7 +25,7 @@ function serve(manager: SessionManager): Promise<Listening> {
   app.get(
     '/login/:user',
     route(async (req, res) => {
-      await req.session.login(req.params.user!, { keep: req.query.keep === '1' });
+      await req.session.login(String(req.params.user), { keep: req.query.keep === '1' });
       res.redirect('/me');
     }),
   );

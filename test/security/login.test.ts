@@ -50,7 +50,7 @@ for (const { name, express } of expressVersions) {
         route(async (req: Request, res: Response) => {
           const before = req.sessionID;
           const keep = req.query.keep === '1';
-          await req.session.login(req.params.user!, { keep });
+          await req.session.login(String(req.params.user), { keep });
           // Stored when login resolves: the record is there, with its user key, before any response.
           const record = await store.get(manager.storeKey(req.session.id));
           const savesAtLogin = saves;
