@@ -6,7 +6,9 @@
  * sessions, cookies and stores (connect-redis, connect-pg-simple, your own `session.Store`)
  * keep working. One difference on purpose: the session is stored before the response's status
  * line goes out, so a failed save becomes an error response instead of a silent 200.
- * Type your session data by augmenting `SessionData` in `tessera`.
+ * Type your session data by augmenting `SessionData` in `tessera`. Tessera's login and sudo
+ * mode come as functions (`session.login(req.session, userId)`, `isFresh`, `reauthenticated`,
+ * `authenticatedAt`), so `req.session` keeps express-session's shape.
  *
  * @example
  * const express = require('express');

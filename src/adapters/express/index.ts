@@ -33,7 +33,9 @@ export { requireFresh, type RequireFreshOptions } from './require-fresh.js';
  * Express middleware that gives every request `req.session`, backed by `manager`.
  * The store write and the `Set-Cookie` header are committed before the response's status line
  * goes out (redirects and streamed responses included); a store failure goes to `next(err)`.
- * Responses carry `Vary: Cookie` so shared caches never serve one user's page to another.
+ * Responses carry `Vary: Cookie` so shared caches never serve one user's page to another, and
+ * one that sets or clears the session cookie carries the headers the manager asks for
+ * (`Cache-Control: no-store` unless the app set its own; `Clear-Site-Data` at logout).
  */
 export function session(manager: SessionManager<object>): RequestHandler {
   if (typeof manager !== 'object' || manager === null || typeof manager.loadSession !== 'function') {
