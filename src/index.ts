@@ -12,9 +12,10 @@
 export { SessionManager, isStore } from './core/manager.js';
 export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
 export { SessionEngine } from './core/engine.js';
-export type { EngineConfig, RequestContext, CommitResult, SessionEvents, InvalidRecordInfo } from './core/engine.js';
+export type { EngineConfig, RequestContext, CommitResult, CommitHeader, SessionEvents, InvalidRecordInfo } from './core/engine.js';
 export { Session } from './core/session.js';
 export type { SessionData, SessionCallback, SessionHooks, RegenerateOptions } from './core/session.js';
+export type { LoginOptions } from './core/login.js';
 export { SessionCookie } from './core/session-cookie.js';
 export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './core/session-cookie.js';
 export { boundedCalls } from './core/store.js';

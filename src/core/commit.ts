@@ -13,24 +13,35 @@ import { touchDue, touchSession, writeSession } from './persist.js';
 import { SessionCookie } from './session-cookie.js';
 import { kState, sessionData, type Session } from './session.js';
 import { signId } from './signature.js';
-import type { CommitContext, CommitResult } from './engine-types.js';
+import type { CommitContext, CommitHeader, CommitResult } from './engine-types.js';
 import type { SessionEngine } from './engine.js';
 
 /**
  * Commits a session: synchronously when the store has nothing to do (the common read-only
- * request), a Promise otherwise. See `SessionEngine.commitNow`.
+ * request), a Promise otherwise. See `SessionEngine.commitNow`. A `login` still in flight (the
+ * app did not await it) is waited for, and its failure fails the commit: the response must not
+ * claim a login that was never stored.
  */
 export function commitSession(engine: SessionEngine, session: Session, ctx: CommitContext): CommitResult | Promise<CommitResult> {
   const state = session[kState];
+  state.committed = true;
+  const pending = state.loginPending;
+  if (pending !== undefined) return pending.then(() => decideAndWrite(engine, session, ctx));
+  return decideAndWrite(engine, session, ctx);
+}
+
+function decideAndWrite(engine: SessionEngine, session: Session, ctx: CommitContext): CommitResult | Promise<CommitResult> {
+  const state = session[kState];
   const config = engine.config;
   if (state.destroyed) {
-    const clear = config.clearCookieOnDestroy && state.cookieId !== undefined;
-    return { setCookie: clear ? clearingCookie(engine, session, ctx) : undefined, stored: 'none' };
+    const clear = config.clearCookieOnDestroy && (state.cookieId !== undefined || state.staleCookie === true);
+    if (!clear) return { setCookie: undefined, stored: 'none' };
+    return withHeaders(engine, { setCookie: clearingCookie(engine, session, ctx), stored: 'none' }, config.clearSiteData);
   }
   const now = config.clock();
   session.cookie.resetMaxAge(now);
   const dataJson = dataToJson(sessionData(session));
-  const hash = fingerprint(dataJson, state.userKey);
+  const hash = fingerprint(dataJson, state.userKey, state.authenticatedAt);
   const isNew = state.cookieId !== state.id;
   const decision = decideCommit(config, {
     isNew,
@@ -41,16 +52,33 @@ export function commitSession(engine: SessionEngine, session: Session, ctx: Comm
     hasExpiry: session.cookie.expires !== null,
   });
   const finish = (stored: CommitResult['stored']): CommitResult => {
-    if (!decision.sendCookie) return { setCookie: undefined, stored };
     // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
-    if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
-    return { setCookie: sessionCookieHeader(engine, session, ctx), stored };
+    const send = decision.sendCookie && !(session.cookie.secure === true && !ctx.secure);
+    if (send) return withHeaders(engine, { setCookie: sessionCookieHeader(engine, session, ctx), stored });
+    // The client sent a cookie that leads nowhere (forged, stale, unknown): delete it, or it
+    // comes back on every request (and loops a login redirect after a secret change).
+    if (state.staleCookie === true) return withHeaders(engine, { setCookie: clearingCookie(engine, session, ctx), stored });
+    return { setCookie: undefined, stored };
   };
   if (decision.save) return writeSession(engine, session, dataJson, now).then(() => finish('saved'));
   if (decision.touch && touchDue(engine, session, now)) {
     return touchSession(engine, session, dataJson, now).then(() => finish('touched'));
   }
   return finish('none');
+}
+
+/**
+ * Adds the headers a response that sets or clears the session cookie carries: `Clear-Site-Data`
+ * at logout (OWASP: the browser drops what the session left behind), and `Cache-Control:
+ * no-store` unless the app chose its own (a shared cache must never keep a response that hands
+ * out or revokes a session).
+ */
+function withHeaders(engine: SessionEngine, result: CommitResult, clearSiteData?: string): CommitResult {
+  const headers: CommitHeader[] = [];
+  if (clearSiteData !== undefined) headers.push({ name: 'Clear-Site-Data', value: clearSiteData });
+  if (engine.config.noStore === true) headers.push({ name: 'Cache-Control', value: 'no-store', ifAbsent: true });
+  if (headers.length > 0) result.headers = headers;
+  return result;
 }
 
 /**
@@ -63,7 +91,7 @@ export async function commitRemainder(engine: SessionEngine, session: Session): 
   const state = session[kState];
   if (state.destroyed || state.savedHash === undefined) return;
   const dataJson = dataToJson(sessionData(session));
-  if (fingerprint(dataJson, state.userKey) === state.savedHash) return;
+  if (fingerprint(dataJson, state.userKey, state.authenticatedAt) === state.savedHash) return;
   await writeSession(engine, session, dataJson, engine.config.clock());
 }
 

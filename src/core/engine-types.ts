@@ -34,6 +34,10 @@ export interface EngineConfig {
   maxCookieLength: number;
   /** On `destroy`, send a cookie that deletes the browser's copy. */
   clearCookieOnDestroy: boolean;
+  /** `Clear-Site-Data` value sent with the cookie-clearing response of a `destroy` (see `site-data.ts`). Default: none. */
+  clearSiteData?: string | undefined;
+  /** Ask for `Cache-Control: no-store` on every response that sets or clears the session cookie. Default `false`. */
+  noStore?: boolean;
   clock: Clock;
   /** Store keys are `base64url(SHA-256(id))` instead of the ID itself (see `keys.ts`). Default `false`. */
   hashStoreKeys?: boolean;
@@ -74,6 +78,16 @@ export interface CommitResult {
   setCookie: string | undefined;
   /** What happened in the store. */
   stored: 'saved' | 'touched' | 'none';
+  /** Other response headers the session needs (`Clear-Site-Data`, `Cache-Control`); the adapter sets them before the head. */
+  headers?: readonly CommitHeader[];
+}
+
+/** A response header `commit` asks for. */
+export interface CommitHeader {
+  name: string;
+  value: string;
+  /** Set only when the response has no header of this name yet (the app's own `Cache-Control` wins). */
+  ifAbsent?: boolean;
 }
 
 /** Events the engine emits, with their payloads. */

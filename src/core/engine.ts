@@ -16,6 +16,7 @@ import { StoreError, TesseraError, type StoreOperation } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import { hashStoreKey } from './keys.js';
 import { expiredLimit } from './lifetime.js';
+import { isFresh, loginSession, markReauthenticated, type LoginOptions } from './login.js';
 import { writeSession } from './persist.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
@@ -24,7 +25,7 @@ import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
-export type { CommitContext, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
+export type { CommitContext, CommitHeader, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -87,6 +88,11 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    */
   readCookieCandidates(header: string | undefined, name: string, secrets?: readonly Secret[]): string[] {
     return this.#cookies.candidates(header, name, secrets).ids;
+  }
+
+  /** `readCookieCandidates`, plus whether the header carried the name at all (verified or not). */
+  readCookieSent(header: string | undefined, name: string): { ids: string[]; sent: boolean } {
+    return this.#cookies.candidates(header, name);
   }
 
   /**
@@ -177,7 +183,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   }
 
   #fromRecord(id: string, key: string, record: StoreRecord, decoded: DecodedRecord, ctx: RequestContext): Session {
-    const hash = fingerprint(decoded.dataJson, record.userKey);
+    const hash = fingerprint(decoded.dataJson, record.userKey, decoded.meta?.authenticatedAt);
     const session = this.#newSession(
       {
         engine: this,
@@ -280,6 +286,21 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     state.hooks?.regenerated?.(session);
     this.emit('regenerated', session);
     if (failure !== undefined) throw failure;
+  }
+
+  /** Logs the session in as `userId` and stores it (see `loginSession` in `login.ts`). */
+  login(session: Session, userId: unknown, options?: LoginOptions): Promise<void> {
+    return loginSession(this, session, userId, options);
+  }
+
+  /** Whether the session's last authentication is less than `maxAge` ms old (see `login.ts`). */
+  isFresh(session: Session, maxAge: number): boolean {
+    return isFresh(session, maxAge);
+  }
+
+  /** Records a new authentication time for the session, stored at the end of the request. */
+  reauthenticated(session: Session): void {
+    markReauthenticated(session);
   }
 
   /**

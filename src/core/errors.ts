@@ -15,7 +15,8 @@ export type TesseraErrorCode =
   | 'ERR_SESSION_NOT_FOUND'
   | 'ERR_SECRET_MISSING'
   | 'ERR_COOKIE_SERIALIZE'
-  | 'ERR_COOKIE_TOO_LARGE';
+  | 'ERR_COOKIE_TOO_LARGE'
+  | 'ERR_LOGIN_TWICE';
 
 /** Base class of Tessera's runtime errors. The original error, if any, is kept as `cause`. */
 export class TesseraError extends Error {

@@ -15,6 +15,8 @@ import type { Secret } from './signature.js';
 import { boundedCalls, type Store } from './store.js';
 import { checkBoolean, checkCookieOptions, checkDuration, checkSecrets } from './validate.js';
 import { checkCookieName, checkPrefixRules } from './cookie-rules.js';
+import { clearSiteDataValue, DEFAULT_CLEAR_SITE_DATA, type ClearSiteDataType } from './site-data.js';
+import { kState } from './session.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
 /** A session whose data is typed by `T`. */
@@ -75,6 +77,20 @@ export interface SessionManagerOptions {
   storeTimeout?: number;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
+  /**
+   * What the response of `session.destroy()` (logout) asks the browser to clear, as a
+   * `Clear-Site-Data` header beside the cookie-deleting `Set-Cookie`. Default `['cookies']`
+   * (`"cookies"`: every cookie of the site, its sibling subdomains included, OWASP's logout
+   * advice); a list of types (`['cache', 'cookies', 'storage']`), the header text itself, or
+   * `false` for none. Browsers act on it over HTTPS (and localhost) only.
+   */
+  clearSiteData?: false | ClearSiteDataType | readonly ClearSiteDataType[] | string;
+  /**
+   * Add `Cache-Control: no-store` to every response that sets or clears the session cookie,
+   * unless the app set its own `Cache-Control`, so no shared cache keeps one user's cookie (or
+   * page) for another. Default `true`.
+   */
+  noStore?: boolean;
   /** Where the one-time plain-HTTP warning goes. Default `console.warn`. (A weak secret's warning is a process warning, code `TESSERA_WEAK_SECRET`.) */
   warn?: (message: string) => void;
 }
@@ -148,6 +164,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       throw new TypeError('store must implement get, set, touch and delete (for an express-session store, wrap it with fromExpressSessionStore from tessera/connect)');
     }
     checkBoolean('hashStoreKeys', options.hashStoreKeys);
+    checkBoolean('noStore', options.noStore);
+    const clearSiteData = clearSiteDataValue(options.clearSiteData ?? DEFAULT_CLEAR_SITE_DATA);
     const keyring = options.encryption === undefined ? undefined : createKeyring(options.encryption, 'encryption');
     warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
@@ -166,6 +184,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       storeTimeout,
       maxCookieLength: 4096,
       clearCookieOnDestroy: true,
+      clearSiteData,
+      noStore: options.noStore ?? true,
       clock,
       hashStoreKeys: options.hashStoreKeys ?? true,
       keyring,
@@ -199,9 +219,11 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     const cookieName = this.cookieName(input.secure);
     // Every value of the name that verifies, in header order: the first with a live session wins
     // (a cookie planted by a sibling subdomain cannot hide the real one; see cookie-header.ts).
-    const ids = this.readCookieCandidates(input.cookieHeader, cookieName);
+    const { ids, sent } = this.readCookieSent(input.cookieHeader, cookieName);
     const ctx = { secure: input.secure, request: input.request, ...(input.hooks ? { hooks: input.hooks } : {}) };
     const session = (await this.load(ids, ctx)) as TypedSession<T>;
+    // The name was sent but no live session came of it: the commit deletes the dead cookie.
+    if (sent && session.isNew) session[kState].staleCookie = true;
     return { session, cookieName };
   }
 

@@ -41,7 +41,7 @@ export async function writeSession(engine: SessionEngine, session: Session, data
   const key = engine.keyOf(state);
   const record = buildRecord(engine, session, key, dataJson, now);
   await engine.callStore('set', () => engine.config.store.set(key, record));
-  state.savedHash = fingerprint(dataJson, state.userKey);
+  state.savedHash = fingerprint(dataJson, state.userKey, state.authenticatedAt);
   state.loadedExpiresAt = record.expiresAt;
   state.touchRequested = false;
   engine.emit('saved', session);

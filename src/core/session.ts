@@ -8,6 +8,7 @@
  */
 import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { SessionEngine } from './engine.js';
+import type { LoginOptions } from './login.js';
 
 /**
  * The data your app keeps in sessions. Augment it to type `req.session`:
@@ -59,6 +60,17 @@ export interface SessionState {
   touchRequested?: boolean;
   /** The store key of `id`, once derived (see `SessionEngine.keyOf`). */
   keyMemo?: { id: string; key: string } | undefined;
+  /**
+   * The request sent the session cookie's name but no live session came of it (forged, stale or
+   * unknown ID): the native API deletes the client's cookie unless it sends a new one anyway.
+   */
+  staleCookie?: boolean;
+  /** The end of the request has begun committing this session (a `login` now could send no cookie). */
+  committed?: boolean;
+  /** A `login` in flight: the commit waits for it, so a login the app forgot to await is not lost. */
+  loginPending?: Promise<void> | undefined;
+  /** `login` completed in this request. */
+  loggedIn?: boolean;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
@@ -132,6 +144,48 @@ export class Session {
     const options = typeof a === 'function' ? {} : (a ?? {});
     const callback = typeof a === 'function' ? a : b;
     return settle(this[kState].engine.regenerate(this, options), callback);
+  }
+
+  /**
+   * Logs the user in: a new session ID (the old record deleted in the same step: no session
+   * fixation), `userKey = String(userId)`, `authenticatedAt` = now, and the record stored
+   * before the Promise resolves (so a redirect right after finds it). The data starts empty
+   * unless `{ keep: true }`. `userId` must be a non-empty string or a finite number
+   * (`TypeError`). Rejects with `ERR_SESSION_DESTROYED` after `destroy()`, `ERR_HEADERS_SENT`
+   * once the response is being sent, `ERR_LOGIN_TWICE` on a second call in one request.
+   *
+   * @example
+   * app.post('/login', async (req, res) => {
+   *   const user = await checkPassword(req.body);
+   *   await req.session.login(user.id);
+   *   res.redirect('/');
+   * });
+   */
+  login(userId: string | number, options?: LoginOptions): Promise<void>;
+  login(userId: string | number, callback: SessionCallback): void;
+  login(userId: string | number, options: LoginOptions, callback: SessionCallback): void;
+  login(userId: string | number, a?: LoginOptions | SessionCallback, b?: SessionCallback): Promise<void> | undefined {
+    const options = typeof a === 'function' ? {} : (a ?? {});
+    const callback = typeof a === 'function' ? a : b;
+    return settle(this[kState].engine.login(this, userId, options), callback);
+  }
+
+  /**
+   * Sudo mode: true when the user authenticated (`login`, `reauthenticated`) less than `maxAge`
+   * ms ago; false when longer ago or never. Check it before a sensitive action (changing the
+   * email or password, deleting the account) and ask for the password again when false.
+   */
+  isFresh(maxAge: number): boolean {
+    return this[kState].engine.isFresh(this, maxAge);
+  }
+
+  /**
+   * Records a new authentication time without a new login, after the user proved themselves
+   * again (password, second factor). Stored at the end of the request.
+   */
+  reauthenticated(): this {
+    this[kState].engine.reauthenticated(this);
+    return this;
   }
 
   /** Deletes the session from the store; nothing is saved for it at the end of the request. */

@@ -131,9 +131,11 @@ for (const setup of storeSetups) {
       await mallory.request('/login/mallory-moved');
       const aliceRecord = await opened.store.get(storeKeyOf(alice));
       assert.ok(aliceRecord !== undefined);
-      await opened.store.set(storeKeyOf(mallory), { value: aliceRecord.value, expiresAt: clock.now() + 3_600_000 });
+      const malloryKey = storeKeyOf(mallory);
+      await opened.store.set(malloryKey, { value: aliceRecord.value, expiresAt: clock.now() + 3_600_000 });
       assert.equal(await who(onK1, mallory), null, 'alice\'s record does not open under mallory\'s key');
-      assert.deepEqual(events(), [{ key: storeKeyOf(mallory), reason: 'authentication-failed' }]);
+      assert.deepEqual(events(), [{ key: malloryKey, reason: 'authentication-failed' }]);
+      assert.equal(mallory.jar.has('sid'), false, 'the cookie that leads nowhere is deleted');
       assert.equal(await who(onK1, alice), 'alice-moved');
     });
 

@@ -6,7 +6,9 @@
  * sessions, cookies and stores (connect-redis, connect-pg-simple, your own `session.Store`)
  * keep working. One difference on purpose: the session is stored before the response's status
  * line goes out, so a failed save becomes an error response instead of a silent 200.
- * Type your session data by augmenting `SessionData` in `tessera`.
+ * Type your session data by augmenting `SessionData` in `tessera`. Tessera's login and sudo
+ * mode come as functions (`session.login(req.session, userId)`, `isFresh`, `reauthenticated`,
+ * `authenticatedAt`), so `req.session` keeps express-session's shape.
  *
  * @example
  * const express = require('express');
@@ -29,6 +31,7 @@ import type { ExpressSessionTypesPresent } from '../express/request-types.js';
 import { createEngine } from './create-engine.js';
 import { registerEngine } from './engine-registry.js';
 import { MemoryStore } from './memory-store.js';
+import { authenticatedAt, isFresh, login, reauthenticated } from './login.js';
 import { createMiddleware } from './middleware.js';
 import { resolveOptions, type ExpressSessionOptions } from './options.js';
 import { resolveStore } from './resolve-store.js';
@@ -40,6 +43,7 @@ export type { SessionObject, StoreCallback, StoreConstructor } from './store.js'
 export type { MemoryStoreOptions, MemoryStoreConstructor } from './memory-store.js';
 export type { SessionRequest } from './session.js';
 export type { SessionData } from '../../core/session.js';
+export type { LoginOptions } from './login.js';
 
 let warnedMemoryStore = false;
 
@@ -106,6 +110,15 @@ declare namespace session {
   let Cookie: typeof import('../../core/session-cookie.js').SessionCookie & ExpressSessionInterop;
   /** The session class (`new session.Session(req, data)`). */
   let Session: typeof import('./session.js').Session & ExpressSessionInterop;
+  /** Tessera's login for the drop-in: `session.login(req.session, userId)` (see `login.ts`). */
+  let login: typeof import('./login.js').login;
+  /** Sudo mode: `session.isFresh(req.session, maxAge)`. */
+  let isFresh: typeof import('./login.js').isFresh;
+  /** Sudo mode: `session.reauthenticated(req.session)`. */
+  let reauthenticated: typeof import('./login.js').reauthenticated;
+  /** `session.authenticatedAt(req.session)`: when its user last authenticated, or `undefined`. */
+  let authenticatedAt: typeof import('./login.js').authenticatedAt;
+  type LoginOptions = import('./login.js').LoginOptions;
   type ExpressSessionOptions = import('./options.js').ExpressSessionOptions;
   type ExpressSessionCookieOptions = import('./options.js').ExpressSessionCookieOptions;
   type SessionObject = import('./store.js').SessionObject;
@@ -120,6 +133,10 @@ session.Store = Store;
 session.MemoryStore = MemoryStore;
 session.Cookie = SessionCookie;
 session.Session = Session;
+session.login = login;
+session.isFresh = isFresh;
+session.reauthenticated = reauthenticated;
+session.authenticatedAt = authenticatedAt;
 
 export default session;
-export { Store, MemoryStore, SessionCookie as Cookie, Session, session };
+export { Store, MemoryStore, SessionCookie as Cookie, Session, session, login, isFresh, reauthenticated, authenticatedAt };

@@ -6,6 +6,7 @@
  * @module
  */
 import { dataToJson } from '../../core/codec.js';
+import { fingerprint } from '../../core/fingerprint.js';
 import type { RequestContext } from '../../core/engine.js';
 import {
   Session as CoreSession,
@@ -149,9 +150,11 @@ async function regenerateAsNew(old: Session): Promise<void> {
 }
 
 // express-session's sessions have none of the core's `isNew`, `createdAt`, `authenticatedAt` and `userKey`
-// accessors: there they are ordinary data keys an app may set. Plain writable defaults on this
-// prototype let a write create an own (stored) property, and a stored key of that name load.
-for (const key of ['isNew', 'createdAt', 'authenticatedAt', 'userKey']) {
+// accessors, nor its `login`, `isFresh` and `reauthenticated` methods (the drop-in offers those as
+// functions, see `login.ts`): there they are ordinary data keys an app may set. Plain writable
+// defaults on this prototype let a write create an own (stored) property, and a stored key of
+// that name load.
+for (const key of ['isNew', 'createdAt', 'authenticatedAt', 'userKey', 'login', 'isFresh', 'reauthenticated']) {
   Object.defineProperty(Session.prototype, key, { value: undefined, writable: true, enumerable: false, configurable: true });
 }
 
@@ -168,16 +171,18 @@ function fromRequest(req: SessionRequest, data: object | null | undefined): { st
       : new SessionCookie(typeof stored === 'object' && stored !== null ? (stored as StoredCookie) : engine.config.cookie, clock);
   const { createdAt, authenticatedAt } = (typeof meta === 'object' && meta !== null ? meta : {}) as { createdAt?: unknown; authenticatedAt?: unknown };
   const dataJson = dataToJson(rest);
+  const authenticated = typeof authenticatedAt === 'number' ? authenticatedAt : undefined;
+  const hash = fingerprint(dataJson, undefined, authenticated);
   const state: SessionState = {
     engine,
     id,
     cookieId: id,
     originalId: id,
-    originalHash: dataJson,
-    savedHash: engine.config.resave ? undefined : dataJson,
+    originalHash: hash,
+    savedHash: engine.config.resave ? undefined : hash,
     loadedExpiresAt: undefined,
     createdAt: typeof createdAt === 'number' ? createdAt : clock(),
-    authenticatedAt: typeof authenticatedAt === 'number' ? authenticatedAt : undefined,
+    authenticatedAt: authenticated,
     userKey: undefined,
     destroyed: false,
     secure: req.secure === true,

@@ -9,25 +9,33 @@
  * const app = express();
  * app.use(session(new SessionManager({ secret: process.env.SESSION_SECRET! })));
  * app.post('/login', async (req, res) => {
- *   await req.session.regenerate(); // new ID at login: no session fixation
- *   req.session.userId = 'u1';
- *   res.redirect('/'); // the session is stored before the redirect leaves
+ *   await req.session.login('u1'); // new ID (no session fixation), stored before it resolves
+ *   res.redirect('/');
+ * });
+ * app.post('/account/delete', requireFresh(5 * 60_000), (req, res) => { ... }); // sudo mode
+ * app.post('/logout', async (req, res) => {
+ *   await req.session.destroy(); // + Clear-Site-Data: "cookies" and a cookie-deleting Set-Cookie
+ *   res.redirect('/');
  * });
  *
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../core/manager.js';
-import { commitBeforeHead } from '../node/commit-before-head.js';
+import type { CommitResult } from '../../core/engine-types.js';
+import { commitBeforeHead, setHeaderBeforeHead } from '../node/commit-before-head.js';
 import './request-types.js';
 
 export type { SessionManager } from '../../core/manager.js';
+export { requireFresh, type RequireFreshOptions } from './require-fresh.js';
 
 /**
  * Express middleware that gives every request `req.session`, backed by `manager`.
  * The store write and the `Set-Cookie` header are committed before the response's status line
  * goes out (redirects and streamed responses included); a store failure goes to `next(err)`.
- * Responses carry `Vary: Cookie` so shared caches never serve one user's page to another.
+ * Responses carry `Vary: Cookie` so shared caches never serve one user's page to another, and
+ * one that sets or clears the session cookie carries the headers the manager asks for
+ * (`Cache-Control: no-store` unless the app set its own; `Clear-Site-Data` at logout).
  */
 export function session(manager: SessionManager<object>): RequestHandler {
   if (typeof manager !== 'object' || manager === null || typeof manager.loadSession !== 'function') {
@@ -53,7 +61,7 @@ export function session(manager: SessionManager<object>): RequestHandler {
             const current = req.session;
             if (!current) return undefined;
             const result = manager.commitNow(current, { secure, cookieName });
-            return result instanceof Promise ? result.then((r) => r.setCookie) : result.setCookie;
+            return result instanceof Promise ? result.then((r) => withHeaders(res, r)) : withHeaders(res, result);
           },
           next,
           async () => {
@@ -65,4 +73,23 @@ export function session(manager: SessionManager<object>): RequestHandler {
       next,
     );
   };
+}
+
+/**
+ * Sets the headers the core asked for (`Clear-Site-Data`, `Cache-Control: no-store` unless the
+ * app set one) on the held response, before its head goes out, and hands back the cookie.
+ */
+function withHeaders(res: Response, result: CommitResult): string | undefined {
+  if (result.headers !== undefined) {
+    for (const { name, value, ifAbsent } of result.headers) {
+      if (ifAbsent === true && res.hasHeader(name)) continue;
+      try {
+        setHeaderBeforeHead(res, name, value);
+      } catch (error) {
+        // Code that bypassed the session middleware already wrote the head: the hold reports that.
+        if ((error as { code?: unknown }).code !== 'ERR_HTTP_HEADERS_SENT') throw error;
+      }
+    }
+  }
+  return result.setCookie;
 }

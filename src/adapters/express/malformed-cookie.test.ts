@@ -1,5 +1,6 @@
 // A forged, malformed or oversized cookie means "no session": a fresh one, a 200, never a 500,
-// and never a session under an ID the client chose.
+// and never a session under an ID the client chose. A cookie of the session's name that led
+// nowhere is deleted (once: the client then sends none); a header without the name gets nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { session } from './index.js';
@@ -31,7 +32,8 @@ for (const { name, express } of expressVersions) {
     after(() => server.close());
 
     const signed = encodeURIComponent(signId(GOOD_ID, TEST_SECRET));
-    const cases: Array<[string, string]> = [
+    // [label, Cookie header, whether it carries the name `sid` at all]
+    const cases: Array<[string, string, boolean?]> = [
       ['an unsigned ID', `sid=${GOOD_ID}`],
       ['a forged signature', `sid=${encodeURIComponent(`s:${GOOD_ID}.${'A'.repeat(43)}`)}`],
       ['a signature made with another secret', `sid=${encodeURIComponent(signId(GOOD_ID, 'x'.repeat(40)))}`],
@@ -42,12 +44,12 @@ for (const { name, express } of expressVersions) {
       ['control characters', 'sid=s%3Aabc%00%01.def'],
       ['multi-byte characters', 'sid=s%3A%C3%A9%C3%A9.%F0%9F%8D%AA'],
       ['an oversized value (5000 characters)', `sid=s%3A${'a'.repeat(5000)}.${'b'.repeat(43)}`],
-      ['a header of junk', ';;;=;sid;==;=sid=;'],
+      ['a header of junk', ';;;=;sid;==;=sid=;', false],
       ['a valid signature for an ID the server never issued', `sid=${signed}`],
-      ['many cookies, none of them ours', Array.from({ length: 200 }, (_, i) => `c${i}=${'v'.repeat(20)}`).join('; ')],
+      ['many cookies, none of them ours', Array.from({ length: 200 }, (_, i) => `c${i}=${'v'.repeat(20)}`).join('; '), false],
     ];
 
-    for (const [label, cookie] of cases) {
+    for (const [label, cookie, sent = true] of cases) {
       it(`${label}: a fresh session, 200`, async () => {
         const res = await new HttpClient(server.url).request('/me', { headers: { cookie } });
         assert.equal(res.status, 200);
@@ -55,7 +57,13 @@ for (const { name, express } of expressVersions) {
         assert.equal(body.isNew, true);
         assert.equal(body.user, null);
         assert.notEqual(body.id, GOOD_ID, 'the server never adopts an ID the client sent');
-        assert.deepEqual(res.setCookies, [], 'an untouched fresh session sends nothing');
+        if (sent) {
+          assert.deepEqual(res.setCookies, ['sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax'], 'the dead cookie is deleted');
+          assert.equal(res.headers.get('cache-control'), 'no-store');
+        } else {
+          assert.deepEqual(res.setCookies, [], 'an untouched fresh session sends nothing');
+          assert.equal(res.headers.get('cache-control'), null);
+        }
       });
     }
 
