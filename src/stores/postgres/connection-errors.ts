@@ -1,0 +1,31 @@
+/**
+ * Which `pg` failures mean "the server cannot be reached" (as opposed to a query that failed on
+ * a working connection), for `PostgresStore.isAvailable`.
+ *
+ * @module
+ */
+
+/** Socket-level codes of a connection attempt that found no server. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT']);
+
+/**
+ * SQLSTATEs of a server that refuses new connections: 57P03 cannot_connect_now (starting up,
+ * shutting down), 08001 / 08004 the client could not establish a connection / was rejected.
+ */
+const REFUSING_SQLSTATES = new Set(['57P03', '08001', '08004']);
+
+/**
+ * True when `error` says no connection could be made: the server is down, unreachable, or not
+ * accepting connections, or the pool gave up waiting for a connection (`connectionTimeoutMillis`).
+ * A backend terminated mid-query (57P01) is not: the pool replaces it on the next call.
+ */
+export function isConnectFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || REFUSING_SQLSTATES.has(code))) return true;
+  // AggregateError (Node tries every address of a host name) carries the codes of its parts.
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors) && errors.some(isConnectFailure)) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && /timeout exceeded when trying to connect/i.test(message);
+}
