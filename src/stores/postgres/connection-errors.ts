@@ -29,3 +29,17 @@ export function isConnectFailure(error: unknown): boolean {
   const message = (error as { message?: unknown }).message;
   return typeof message === 'string' && /timeout exceeded when trying to connect/i.test(message);
 }
+
+/**
+ * True when the connection a query ran on was lost under it: its backend was terminated
+ * (57P01 admin_shutdown, 57P02 crash_shutdown; `pg_terminate_backend`, a failover) or the socket
+ * was cut. The pool drops that client, so the same statement on a fresh connection may well
+ * succeed; every statement of the store is idempotent, so it is safe to send once more.
+ */
+export function isLostConnection(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (code === '57P01' || code === '57P02' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && /Connection terminated|Client has encountered a connection error/i.test(message);
+}

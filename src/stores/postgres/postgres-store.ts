@@ -10,7 +10,7 @@ import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js'
 import { withTimeout } from '../../core/with-timeout.js';
 import { buildStatements, checkIdentifier, type NamedStatement, type PostgresStatements } from './sql.js';
 import { checkStoreNumber } from '../../core/validate.js';
-import { isConnectFailure } from './connection-errors.js';
+import { isConnectFailure, isLostConnection } from './connection-errors.js';
 
 /** What the store needs of a pool: `query`. A `pg.Pool` (or a `pg.Client`) fits. */
 export type PostgresPool = Pick<Pool, 'query'>;
@@ -214,8 +214,13 @@ export class PostgresStore implements Store {
         this.#unreachable = isConnectFailure(error);
         throw error;
       });
+      const query = { ...statement, values: params };
       try {
-        const result = await this.#pool.query<R & Record<string, unknown>>({ ...statement, values: params });
+        // A connection lost under the query (a terminated backend) is retried once, on a fresh one.
+        const result = await this.#pool.query<R & Record<string, unknown>>(query).catch((error: unknown) => {
+          if (!isLostConnection(error)) throw error;
+          return this.#pool.query<R & Record<string, unknown>>(query);
+        });
         this.#unreachable = false;
         return result;
       } catch (error) {
