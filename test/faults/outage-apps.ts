@@ -86,6 +86,19 @@ export async function timed(client: HttpClient, path: string, init: { method?: s
   return { ...result, ms: performance.now() - started };
 }
 
+/**
+ * Asserts that requests failed fast, i.e. never waited on the store: their median within
+ * `fast` ms, and each well under the store's `timeout` (on two shared cores one HTTP round trip
+ * can take longer than the server's work, so a single slow sample is not a failure).
+ */
+export function assertFast(what: string, ms: readonly number[], fast: number, timeout: number): void {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? Infinity;
+  const slowest = sorted.at(-1) ?? Infinity;
+  if (!(median < fast)) throw new Error(`${what}: median ${median.toFixed(0)} ms, expected under ${fast} ms`);
+  if (!(slowest < timeout * 0.8)) throw new Error(`${what}: slowest ${slowest.toFixed(0)} ms, near the store timeout of ${timeout} ms`);
+}
+
 /** A client of `app` that carries `from`'s cookies (the same browser on the other app). */
 export function sameBrowser(app: OutageApp, from: HttpClient): HttpClient {
   const client = app.client();
