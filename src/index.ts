@@ -21,7 +21,10 @@ export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './co
 export { boundedCalls } from './core/store.js';
 export type { Store, StoreRecord } from './core/store.js';
 export { TesseraError, StoreError, isTesseraError } from './core/errors.js';
-export type { TesseraErrorCode, StoreOperation } from './core/errors.js';
+export type { TesseraErrorCode, StoreErrorCode, StoreOperation } from './core/errors.js';
+export { isDegraded } from './core/outage-policy.js';
+export type { OnStoreError } from './core/outage-policy.js';
+export type { CircuitBreakerOptions, CircuitState } from './core/circuit-breaker.js';
 export { signId, unsignId } from './core/signature.js';
 export type { Secret } from './core/signature.js';
 export { generateSessionId } from './core/id.js';

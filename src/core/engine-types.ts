@@ -7,6 +7,8 @@ import type { Clock } from './clock.js';
 import type { InvalidRecordReason } from './envelope.js';
 import type { Keyring } from './keyring.js';
 import type { StoreError } from './errors.js';
+import type { CircuitState } from './circuit-breaker.js';
+import type { OutageConfig } from './outage-policy.js';
 import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { Session, SessionHooks, SessionState } from './session.js';
 import type { Secret } from './signature.js';
@@ -48,6 +50,8 @@ export interface EngineConfig {
    * prototype matches its framework's session object (the express-session drop-in does).
    */
   sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
+  /** What to do while the store is down (see `outage-policy.ts`). Unset: no fail-fast, every load failure fails. */
+  outage?: OutageConfig | undefined;
 }
 
 /** The request facts the engine needs. */
@@ -101,6 +105,10 @@ export interface SessionEvents {
   /** A stored record that could not be opened (see `InvalidRecordReason`); the request gets a new session. */
   invalidRecord: [info: InvalidRecordInfo];
   storeError: [error: StoreError];
+  /** The circuit breaker in front of the store changed state (see `circuit-breaker.ts`). */
+  circuit: [state: CircuitState];
+  /** `onStoreError: 'anonymous'`: the store could not be read, so the request got this fresh, never-saved session. */
+  degraded: [error: StoreError, session: Session];
 }
 
 /** The payload of the `invalidRecord` event. */

@@ -23,6 +23,7 @@ import { assignData, kState, Session, sessionData, type RegenerateOptions, type 
 import type { Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
+import { isDegraded, markDegraded, refuseIfDegraded, StoreGuard } from './outage-policy.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
 export type { CommitContext, CommitHeader, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
@@ -34,11 +35,15 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   /** Verifies the signed cookie values requests carry. */
   readonly #cookies: SignedCookieReader;
+  /** Fails store calls fast while the store is down; none without `config.outage`. */
+  readonly #guard: StoreGuard | undefined;
 
   constructor(config: EngineConfig) {
     super();
     this.config = config;
     this.#cookies = new SignedCookieReader(() => this.config.secrets, config.maxCookieLength);
+    const breaker = config.outage?.circuitBreaker;
+    if (breaker) this.#guard = new StoreGuard(config.store, breaker, config.clock, (state) => this.emit('circuit', state));
   }
 
   /** The store. */
@@ -68,7 +73,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */
   callStore<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
-    return callStore(this, operation, this.config.storeTimeout, run);
+    return callStore(this, operation, this.config.storeTimeout, run, this.#guard);
   }
 
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
@@ -99,10 +104,24 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * Loads the session for `id` (from a verified cookie), or creates a new one when there is no
    * ID, no record, or the record has expired. With several IDs (a header that carried the
    * cookie's name more than once), the first whose session is live wins, so a planted cookie in
-   * front of the real one cannot hide it. Store failures reject with a `StoreError`.
+   * front of the real one cannot hide it. Store failures reject with a `StoreError`, or with
+   * `onStoreError: 'anonymous'` give a fresh session that is never saved (see `isDegraded`).
    */
   async load(id: string | readonly string[] | undefined, ctx: RequestContext): Promise<Session> {
     const ids = typeof id === 'string' ? [id] : (id ?? []);
+    if (this.config.outage?.onStoreError !== 'anonymous') return this.#load(ids, ctx);
+    try {
+      return await this.#load(ids, ctx);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      const session = this.create(ctx, ids[0]);
+      markDegraded(session);
+      this.emit('degraded', error, session);
+      return session;
+    }
+  }
+
+  async #load(ids: readonly string[], ctx: RequestContext): Promise<Session> {
     for (const candidate of ids) {
       const key = this.storeKey(candidate);
       const record = await this.callStore('get', () => this.config.store.get(key));
@@ -227,6 +246,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * tick; a Promise otherwise. Throws (or rejects) as `commit` does.
    */
   commitNow(session: Session, ctx: CommitContext): CommitResult | Promise<CommitResult> {
+    // Served without the store: nothing to write, and no cookie to overwrite the client's real one.
+    if (isDegraded(session)) return { setCookie: undefined, stored: 'none' };
     return commitSession(this, session, ctx);
   }
 
@@ -244,12 +265,14 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   async save(session: Session): Promise<void> {
     const state = session[kState];
     if (state.destroyed) throw new TesseraError('ERR_SESSION_DESTROYED', 'cannot save a destroyed session');
+    refuseIfDegraded(session, 'set');
     const now = this.config.clock();
     await writeSession(this, session, dataToJson(sessionData(session)), now);
   }
 
   /** Deletes the session from the store and marks it destroyed. */
   async destroy(session: Session): Promise<void> {
+    refuseIfDegraded(session, 'delete');
     const state = session[kState];
     state.destroyed = true;
     state.hooks?.destroyed?.(session);
@@ -263,6 +286,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * delete fails (fixation must not survive a store hiccup); the failure is still reported.
    */
   async regenerate(session: Session, options: RegenerateOptions = {}): Promise<void> {
+    refuseIfDegraded(session, 'delete');
     const state = session[kState];
     const oldKey = this.keyOf(state);
     let failure: unknown;

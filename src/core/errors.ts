@@ -9,6 +9,7 @@
 export type TesseraErrorCode =
   | 'ERR_STORE_FAILED'
   | 'ERR_STORE_TIMEOUT'
+  | 'ERR_STORE_UNAVAILABLE'
   | 'ERR_STORE_VALUE_TOO_LARGE'
   | 'ERR_HEADERS_SENT'
   | 'ERR_SESSION_DESTROYED'
@@ -41,19 +42,32 @@ export type StoreOperation =
   | 'prune'
   | 'close';
 
-/** A store call that failed, timed out or refused its input. */
+/** The codes a `StoreError` can carry. */
+export type StoreErrorCode = 'ERR_STORE_FAILED' | 'ERR_STORE_TIMEOUT' | 'ERR_STORE_UNAVAILABLE' | 'ERR_STORE_VALUE_TOO_LARGE';
+
+/**
+ * A store call that failed (`ERR_STORE_FAILED`), timed out (`ERR_STORE_TIMEOUT`), was not even
+ * tried because the store is known to be down (`ERR_STORE_UNAVAILABLE`: its client reports it
+ * disconnected, or the circuit breaker is open), or refused its input (`ERR_STORE_VALUE_TOO_LARGE`).
+ */
 export class StoreError extends TesseraError {
   /** Which store method failed. */
   readonly operation: StoreOperation;
+  /**
+   * The HTTP status this failure answers with: 503 (Service Unavailable) when the store is down,
+   * failing or slow, 500 for a refused value (that is the app's doing, not an outage). Express's,
+   * Koa's and Fastify's default error handlers read `status` / `statusCode`.
+   */
+  readonly status: 500 | 503;
+  /** The same as `status`, for the handlers that read `statusCode`. */
+  readonly statusCode: 500 | 503;
 
-  constructor(
-    operation: StoreOperation,
-    message: string,
-    options?: { cause?: unknown; code?: 'ERR_STORE_FAILED' | 'ERR_STORE_TIMEOUT' | 'ERR_STORE_VALUE_TOO_LARGE' },
-  ) {
-    super(options?.code ?? 'ERR_STORE_FAILED', message, options);
+  constructor(operation: StoreOperation, message: string, options?: { cause?: unknown; code?: StoreErrorCode }) {
+    const code = options?.code ?? 'ERR_STORE_FAILED';
+    super(code, message, options);
     this.name = 'StoreError';
     this.operation = operation;
+    this.status = this.statusCode = code === 'ERR_STORE_VALUE_TOO_LARGE' ? 500 : 503;
   }
 }
 

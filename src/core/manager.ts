@@ -17,6 +17,8 @@ import { checkBoolean, checkCookieOptions, checkDuration, checkSecrets } from '.
 import { checkCookieName, checkPrefixRules } from './cookie-rules.js';
 import { clearSiteDataValue, DEFAULT_CLEAR_SITE_DATA, type ClearSiteDataType } from './site-data.js';
 import { kState } from './session.js';
+import { resolveOutage, type OnStoreError } from './outage-policy.js';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
 /** A session whose data is typed by `T`. */
@@ -75,6 +77,23 @@ export interface SessionManagerOptions {
   genid?: () => string;
   /** Deadline for each store call, in ms. Default 5000, or none for Tessera's own stores (they bound every call themselves). */
   storeTimeout?: number;
+  /**
+   * When the store fails: `'fail'` (default) rejects the request through the framework's error
+   * path, answering 503 (`StoreError.status`); `'anonymous'` serves a request whose session
+   * could not be *loaded* with a fresh session that is never saved and sends no cookie (the
+   * client keeps its real one), plus a `degraded` event: for public pages that must stay up.
+   * A failed *write* is an error under both: a change is never acknowledged unsaved.
+   */
+  onStoreError?: OnStoreError;
+  /**
+   * Fail fast while the store is down: a call fails at once with `ERR_STORE_UNAVAILABLE` when
+   * the store reports itself disconnected (`Store.isAvailable`), or after `failures` failed or
+   * timed-out calls in a row, for `cooldown` ms (doubling up to `maxCooldown` while trials fail);
+   * then one trial call goes through and its success closes the breaker. State changes are
+   * `circuit` events. Default `{ failures: 5, cooldown: 1000, maxCooldown: 30_000 }`; `false`
+   * sends every call to the store.
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
   /**
@@ -166,6 +185,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     checkBoolean('hashStoreKeys', options.hashStoreKeys);
     checkBoolean('noStore', options.noStore);
     const clearSiteData = clearSiteDataValue(options.clearSiteData ?? DEFAULT_CLEAR_SITE_DATA);
+    const outage = resolveOutage(options);
     const keyring = options.encryption === undefined ? undefined : createKeyring(options.encryption, 'encryption');
     warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
@@ -189,6 +209,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       clock,
       hashStoreKeys: options.hashStoreKeys ?? true,
       keyring,
+      outage,
     });
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);

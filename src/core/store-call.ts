@@ -1,25 +1,42 @@
 /**
  * Every store call the engine makes goes through `callStore`: one deadline, one place where a
- * failure becomes a `StoreError` and is reported. (The outage policy and the circuit breaker of
- * issue 8 belong here too.)
+ * failure becomes a `StoreError` and is reported, and the fail-fast guard (`outage-policy.ts`)
+ * that refuses calls at once while the store is known to be down.
  *
  * @module
  */
 import type { EventEmitter } from 'node:events';
 import type { StoreError, StoreOperation } from './errors.js';
 import type { SessionEvents } from './engine-types.js';
+import type { StoreGuard } from './outage-policy.js';
 import { withTimeout } from './with-timeout.js';
 
 /**
  * Runs `run` as the store operation `operation` under `timeout` ms (0: the store bounds its own
  * calls). A failure rejects with a `StoreError`, emitted as `storeError` first when anyone listens.
+ * With a `guard`, a call the guard refuses (store known to be down) is not run at all: it fails
+ * at once with `ERR_STORE_UNAVAILABLE`; how an admitted call ended feeds the circuit breaker.
  */
-export async function callStore<T>(events: EventEmitter<SessionEvents>, operation: StoreOperation, timeout: number, run: () => Promise<T>): Promise<T> {
+export async function callStore<T>(
+  events: EventEmitter<SessionEvents>,
+  operation: StoreOperation,
+  timeout: number,
+  run: () => Promise<T>,
+  guard?: StoreGuard,
+): Promise<T> {
+  const refusal = guard?.refusal(operation);
+  if (refusal !== undefined) return report(events, refusal);
   try {
-    return await withTimeout(operation, timeout, run);
+    const value = await withTimeout(operation, timeout, run);
+    guard?.settled(undefined);
+    return value;
   } catch (error) {
-    const storeError = error as StoreError;
-    if (events.listenerCount('storeError') > 0) events.emit('storeError', storeError);
-    throw storeError;
+    guard?.settled(error as StoreError);
+    return report(events, error as StoreError);
   }
+}
+
+function report(events: EventEmitter<SessionEvents>, storeError: StoreError): never {
+  if (events.listenerCount('storeError') > 0) events.emit('storeError', storeError);
+  throw storeError;
 }

@@ -94,6 +94,17 @@ export interface Store {
   prune?(): Promise<number>;
 
   /**
+   * Whether the store can be reached right now, from what its client already knows (optional):
+   * a Redis client that is not connected, a pool whose last connection attempt was refused.
+   * While it answers `false` the core fails calls at once (`ERR_STORE_UNAVAILABLE`) instead of
+   * waiting for their timeout, except for one trial call now and then to notice recovery.
+   * - It must answer synchronously, from memory, without I/O: it is asked before every call.
+   * - It must answer `true` while the store serves calls normally.
+   * - It should answer `true` again once the store is back, at the latest after a call succeeded.
+   */
+  isAvailable?(): boolean;
+
+  /**
    * Stops the store's timers and releases what it opened itself (optional).
    * - It must not close connections the user passed in; the user owns those.
    * - It must resolve when called twice.
@@ -108,3 +119,16 @@ export interface Store {
  * calls; any other store gets the manager's `storeTimeout`.
  */
 export const boundedCalls: unique symbol = Symbol.for('tessera.store.boundedCalls');
+
+/**
+ * The store's own report of whether it can be reached (`Store.isAvailable`); `true` for a store
+ * without one, or whose report throws (a broken probe must not take the sessions down).
+ */
+export function storeAvailable(store: Store): boolean {
+  if (typeof store.isAvailable !== 'function') return true;
+  try {
+    return store.isAvailable() !== false;
+  } catch {
+    return true;
+  }
+}

@@ -263,6 +263,15 @@ export function storeConformance(
       });
     });
 
+    describe('isAvailable', () => {
+      check('answers true, synchronously, while the store serves calls normally', async (store, ns, t) => {
+        if (store.isAvailable === undefined) return void t.skip('the store has no isAvailable (optional)');
+        await roundTrip(store, ns.key('available'), 'v', 'a record set before asking');
+        const answer: unknown = store.isAvailable();
+        assert.equal(answer, true, 'isAvailable() must return the boolean true (not a Promise) while calls succeed');
+      });
+    });
+
     describe('close', () => {
       check('resolves when called twice', async (store, _ns, t) => {
         if (store.close === undefined) return void t.skip('the store has no close (optional)');

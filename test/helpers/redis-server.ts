@@ -56,9 +56,12 @@ export class PrivateRedis {
   readonly #dir = mkdtempSync(join(tmpdir(), 'tessera-redis-'));
   #child: ChildProcess | undefined;
   readonly #onExit = (): void => void this.#child?.kill('SIGKILL');
+  readonly #persist: boolean;
 
-  constructor(port: number) {
+  /** With `persist`, every write is fsynced to an append-only file before it is acknowledged, so a killed server restarts with it. */
+  constructor(port: number, options: { persist?: boolean } = {}) {
     this.port = port;
+    this.#persist = options.persist ?? false;
   }
 
   /** `redis://127.0.0.1:<port>`. */
@@ -66,9 +69,10 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the server (empty: no persistence) and resolves once it answers PING. */
+  /** Starts the server (empty unless `persist`) and resolves once it answers PING. */
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', this.#dir];
+    const aof = this.#persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, '--daemonize', 'no', '--dir', this.#dir];
     this.#child = spawn('redis-server', args, { stdio: 'ignore' });
     process.once('exit', this.#onExit);
     for (let i = 0; i < 100; i++) {

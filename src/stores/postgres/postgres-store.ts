@@ -10,6 +10,7 @@ import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js'
 import { withTimeout } from '../../core/with-timeout.js';
 import { buildStatements, checkIdentifier, type NamedStatement, type PostgresStatements } from './sql.js';
 import { checkStoreNumber } from '../../core/validate.js';
+import { isConnectFailure, isLostConnection } from './connection-errors.js';
 
 /** What the store needs of a pool: `query`. A `pg.Pool` (or a `pg.Client`) fits. */
 export type PostgresPool = Pick<Pool, 'query'>;
@@ -111,6 +112,8 @@ export class PostgresStore implements Store {
   #ready: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The last query found no server (see `isAvailable`); the next one that succeeds clears it. */
+  #unreachable = false;
 
   /** @throws {TypeError} when an option is invalid, naming the option. */
   constructor(options: PostgresStoreOptions) {
@@ -180,6 +183,15 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  /**
+   * `false` from the moment a query could not connect (refused, unreachable, the pool's connect
+   * timeout) until a query succeeds again: the core then fails calls at once, letting one trial
+   * through now and then (the pool only learns it can connect by trying).
+   */
+  isAvailable(): boolean {
+    return !this.#unreachable;
+  }
+
   /** Stops the background prune. Leaves the pool open: the application owns it. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -198,10 +210,21 @@ export class PostgresStore implements Store {
   ): Promise<{ rows: R[]; rowCount: number | null }> {
     return withTimeout(operation, this.#timeout, async () => {
       const params = typeof values === 'function' ? values() : values;
-      await this.#ensureTable();
+      await this.#ensureTable().catch((error: unknown) => {
+        this.#unreachable = isConnectFailure(error);
+        throw error;
+      });
+      const query = { ...statement, values: params };
       try {
-        return await this.#pool.query<R & Record<string, unknown>>({ ...statement, values: params });
+        // A connection lost under the query (a terminated backend) is retried once, on a fresh one.
+        const result = await this.#pool.query<R & Record<string, unknown>>(query).catch((error: unknown) => {
+          if (!isLostConnection(error)) throw error;
+          return this.#pool.query<R & Record<string, unknown>>(query);
+        });
+        this.#unreachable = false;
+        return result;
       } catch (error) {
+        this.#unreachable = isConnectFailure(error);
         throw this.#explain(operation, error);
       }
     });

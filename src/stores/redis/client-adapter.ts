@@ -34,6 +34,12 @@ export interface RedisConnection {
   /** True for a Redis Cluster client (node-redis `createCluster`, ioredis `Cluster`). */
   readonly cluster: boolean;
   readonly send: SendCommand;
+  /**
+   * What the client knows of its connection: node-redis `isReady`, ioredis `status === 'ready'`.
+   * `true` when the client exposes neither (a node-redis cluster or pool), so nothing is refused
+   * on a guess.
+   */
+  readonly ready: () => boolean;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -58,6 +64,7 @@ export function adaptClient(client: unknown): RedisConnection {
       driver: 'ioredis',
       cluster: c['isCluster'],
       send: (_key, args) => call.call(client, args[0] as string, ...args.slice(1)),
+      ready: () => typeof c['status'] !== 'string' || c['status'] === 'ready',
     };
   }
   if (isFunction(c['sendCommand'])) {
@@ -65,7 +72,7 @@ export function adaptClient(client: unknown): RedisConnection {
     // so a session written a moment ago is never read stale from a replica.
     if (isFunction(c['getSlotMaster'])) {
       const sendCommand = c['sendCommand'] as (key: string, readonly: boolean, args: string[]) => Promise<unknown>;
-      return { driver: 'node-redis', cluster: true, send: (key, args) => sendCommand.call(client, key, false, [...args]) };
+      return { driver: 'node-redis', cluster: true, send: (key, args) => sendCommand.call(client, key, false, [...args]), ready: () => nodeRedisReady(c) };
     }
     // node-redis sentinel's sendCommand(isReadonly, args) takes other arguments; refuse it
     // clearly rather than send garbage.
@@ -75,11 +82,16 @@ export function adaptClient(client: unknown): RedisConnection {
       );
     }
     const sendCommand = c['sendCommand'] as (args: string[]) => Promise<unknown>;
-    return { driver: 'node-redis', cluster: false, send: (_key, args) => sendCommand.call(client, [...args]) };
+    return { driver: 'node-redis', cluster: false, send: (_key, args) => sendCommand.call(client, [...args]), ready: () => nodeRedisReady(c) };
   }
   throw new TypeError(
     'RedisStore: `client` must be a node-redis client/cluster (createClient, createCluster) or an ioredis Redis/Cluster instance',
   );
+}
+
+/** node-redis's `isReady` (a client's socket is connected and past its handshake); `true` when absent. */
+function nodeRedisReady(client: Record<string, unknown>): boolean {
+  return client['isReady'] !== false;
 }
 
 /**

@@ -205,6 +205,14 @@ export class RedisStore implements Store {
     });
   }
 
+  /**
+   * Whether the client is connected (node-redis `isReady`, ioredis `status === 'ready'`): while it
+   * is not, the core fails calls at once rather than letting them queue or wait for `timeout`.
+   */
+  isAvailable(): boolean {
+    return this.#connection.ready();
+  }
+
   /** Resolves: the store opened nothing of its own, and the client is the application's to close. */
   close(): Promise<void> {
     return Promise.resolve();
