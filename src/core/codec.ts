@@ -29,6 +29,8 @@ export interface RecordMeta {
   createdAt?: number;
   /** When its user last authenticated (`login`, `reauthenticated`), ms since the epoch. */
   authenticatedAt?: number;
+  /** When the current session ID was issued (creation, `regenerate`, renewal), ms since the epoch. */
+  issuedAt?: number;
 }
 
 /** A decoded record. */
@@ -85,10 +87,12 @@ function readMeta(meta: unknown): RecordMeta | undefined {
   const out: RecordMeta = { v: typeof raw.v === 'number' ? raw.v : 1 };
   if (isTime(raw.createdAt)) out.createdAt = raw.createdAt;
   if (isTime(raw.authenticatedAt)) out.authenticatedAt = raw.authenticatedAt;
+  if (isTime(raw.issuedAt)) out.issuedAt = raw.issuedAt;
   return out;
 }
 
-function isTime(value: unknown): value is number {
+/** A well-formed time: a finite, non-negative number of ms since the epoch. */
+export function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 

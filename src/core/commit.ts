@@ -41,7 +41,8 @@ export function commitSession(engine: SessionEngine, session: Session, ctx: Comm
     hasExpiry: session.cookie.expires !== null,
   });
   const finish = (stored: CommitResult['stored']): CommitResult => {
-    if (!decision.sendCookie) return { setCookie: undefined, stored };
+    // Reached through a renewal forward: a cookie for the old ID would undo the rotation.
+    if (!decision.sendCookie || state.forwarded === true) return { setCookie: undefined, stored };
     // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
     if (session.cookie.secure === true && !ctx.secure) return { setCookie: undefined, stored };
     return { setCookie: sessionCookieHeader(engine, session, ctx), stored };

@@ -15,8 +15,10 @@ import { SignedCookieReader } from './cookie-reader.js';
 import { StoreError, TesseraError, type StoreOperation } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import { hashStoreKey } from './keys.js';
-import { expiredLimit } from './lifetime.js';
+import { readForward, type Forward } from './forward.js';
+import { expiredLimit, MAX_CLOCK_SKEW, type ExpiredLimit } from './lifetime.js';
 import { writeSession } from './persist.js';
+import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
 import type { Secret } from './signature.js';
@@ -24,7 +26,7 @@ import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
-export type { CommitContext, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
+export type { CommitContext, CommitResult, EngineConfig, ExpiredInfo, InvalidRecordInfo, RenewedInfo, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -99,22 +101,49 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const ids = typeof id === 'string' ? [id] : (id ?? []);
     for (const candidate of ids) {
       const key = this.storeKey(candidate);
-      const record = await this.callStore('get', () => this.config.store.get(key));
-      if (record === undefined) continue;
-      // The store's own expiry first: an expired record is not even opened.
-      if (expiredLimit(record, undefined, this.config.clock()) !== undefined) {
-        this.emit('expired', key);
-        continue;
-      }
-      const decoded = this.#decode(key, record);
-      if (decoded === undefined) continue;
-      if (expiredLimit(record, decoded, this.config.clock()) !== undefined) {
-        this.emit('expired', key);
-        continue;
-      }
-      return this.#fromRecord(candidate, key, record, decoded, ctx);
+      const found = await this.#find(key);
+      if (found === undefined) continue;
+      const session = this.#fromRecord(candidate, found.key, found.record, found.decoded, ctx);
+      const now = this.config.clock();
+      if (found.key !== key) Object.assign(session[kState], { forwarded: true, forwardKey: key });
+      else if (renewalDue(this, session, now)) await renewSession(this, session, now);
+      return session;
     }
     return this.create(ctx, ids[0]);
+  }
+
+  /**
+   * The live session record under `key`, following one renewal forward (its target's key is
+   * then `found.key`); `undefined` for none. A record past a limit is deleted on sight (a failed
+   * delete is reported as `storeError` and otherwise ignored: the request goes on) and reported
+   * as `expired`. See `lifetime.ts`.
+   */
+  async #find(key: string, read = (k: string) => this.config.store.get(k), follow = true): Promise<{ key: string; record: StoreRecord; decoded: DecodedRecord } | undefined> {
+    const record = await this.callStore('get', () => read(key));
+    if (record === undefined) return undefined;
+    const now = this.config.clock();
+    // Past the store's expiry, the record is opened quietly, only to tell which limit it ran past.
+    const stale = record.expiresAt <= now;
+    const opened = this.#decode(key, record, !stale);
+    if (opened === undefined || (stale && 'forward' in opened)) {
+      if (stale) await this.#expire(key, 'idle', opened === undefined);
+      return undefined;
+    }
+    if ('forward' in opened) {
+      // A forward lives for the grace window only, and leads one hop to a session record.
+      const live = follow && opened.until > now && opened.until <= now + (this.config.renewGrace ?? 30_000) + MAX_CLOCK_SKEW;
+      return live && record.expiresAt > now ? this.#find(opened.forward, read, false) : undefined;
+    }
+    const limit = expiredLimit(record, opened, now, this.config);
+    if (limit === undefined) return { key, record, decoded: opened };
+    await this.#expire(key, limit, true);
+    return undefined;
+  }
+
+  /** Deletes a record past a limit (a failure is reported as `storeError`, and the request goes on); `report` emits `expired`. */
+  async #expire(key: string, limit: ExpiredLimit, report: boolean): Promise<void> {
+    await this.callStore('delete', () => this.config.store.delete(key)).catch(() => {});
+    if (report) this.emit('expired', { key, limit });
   }
 
   /** A brand-new session (not yet stored). `cookieId` is the ID the request's cookie carried, if any. */
@@ -133,6 +162,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         loadedExpiresAt: undefined,
         createdAt: now,
         authenticatedAt: undefined,
+        issuedAt: now,
         userKey: undefined,
         destroyed: false,
         secure: ctx.secure,
@@ -159,19 +189,24 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * Opens and decodes a stored value. One that cannot be opened (decryption or authentication
-   * failed, see `openValue`) is no session plus an `invalidRecord` event: `undefined`. One that
-   * opens but is not a session record is a store fault, not "no session".
+   * Opens and decodes a stored value: a session record or a renewal forward (`report: false`:
+   * quietly, `undefined` for anything else). One that cannot be
+   * opened (decryption or authentication failed, see `openValue`) is no session plus an
+   * `invalidRecord` event: `undefined`. One that opens but is neither is a store fault, not
+   * "no session".
    */
-  #decode(key: string, record: StoreRecord): DecodedRecord | undefined {
+  #decode(key: string, record: StoreRecord, report = true): DecodedRecord | Forward | undefined {
     const opened = openValue(record.value, key, this.config.keyring);
     if (!opened.ok) {
-      if (this.listenerCount('invalidRecord') > 0) this.emit('invalidRecord', { key, reason: opened.reason });
+      if (report && this.listenerCount('invalidRecord') > 0) this.emit('invalidRecord', { key, reason: opened.reason });
       return undefined;
     }
+    const forward = readForward(opened.json);
+    if (forward !== undefined) return forward;
     try {
       return decodeRecord(opened.json);
     } catch (cause) {
+      if (!report) return undefined;
       throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
     }
   }
@@ -190,6 +225,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         loadedExpiresAt: record.expiresAt,
         createdAt: decoded.meta?.createdAt ?? this.config.clock(),
         authenticatedAt: decoded.meta?.authenticatedAt,
+        issuedAt: decoded.meta?.issuedAt ?? decoded.meta?.createdAt,
         userKey: record.userKey,
         destroyed: false,
         secure: ctx.secure,
@@ -201,6 +237,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
     assignData(session, decoded.data);
+    // A record without Tessera's times (express-session's) is written once, so that its absolute
+    // period, which starts now, is kept (a read-only session would otherwise never age).
+    if (decoded.meta === undefined && this.config.absoluteTimeout !== undefined) session[kState].savedHash = undefined;
     return session;
   }
 
@@ -248,6 +287,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     state.destroyed = true;
     state.hooks?.destroyed?.(session);
     await this.callStore('delete', () => this.config.store.delete(this.keyOf(state)));
+    await this.#dropForward(state);
     this.emit('destroyed', session);
   }
 
@@ -265,7 +305,10 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     } catch (error) {
       failure = error;
     }
+    await this.#dropForward(state);
     state.id = this.config.genid(state.request);
+    state.issuedAt = this.config.clock();
+    state.forwarded = false;
     state.destroyed = false;
     state.savedHash = undefined;
     state.loadedExpiresAt = undefined;
@@ -289,11 +332,23 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   async reload(session: Session, read?: (key: string) => Promise<StoreRecord | undefined>): Promise<void> {
     const state = session[kState];
     const key = this.keyOf(state);
-    const record = await this.callStore('get', () => (read ? read(key) : this.config.store.get(key)));
-    const decoded = record === undefined || expiredLimit(record, undefined, this.config.clock()) !== undefined ? undefined : this.#decode(key, record);
-    if (record === undefined || decoded === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
+    const found = await this.#find(key, read);
+    if (found === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
+    // Renewed by a parallel request since this one loaded: follow it, as a load would.
+    if (found.key !== key) Object.assign(state, { keyMemo: { id: state.id, key: found.key }, forwarded: true, forwardKey: key });
+    const { decoded, record } = found;
     assignData(session, decoded.data);
     session.cookie = SessionCookie.fromStored(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;
+    if (decoded.meta?.createdAt !== undefined) state.createdAt = decoded.meta.createdAt;
+    if (decoded.meta !== undefined) state.authenticatedAt = decoded.meta.authenticatedAt;
+  }
+
+  /** Deletes the renewal forward leading to a session, if any; best effort (it leads nowhere once the session is gone). */
+  async #dropForward(state: SessionState): Promise<void> {
+    const forwardKey = state.forwardKey;
+    if (forwardKey === undefined) return;
+    state.forwardKey = undefined;
+    await this.callStore('delete', () => this.config.store.delete(forwardKey)).catch(() => {});
   }
 }

@@ -7,15 +7,20 @@
  */
 import { encodeRecord, sealValue, type RecordMeta } from './codec.js';
 import { fingerprint } from './fingerprint.js';
+import { absoluteDeadline } from './lifetime.js';
 import { kState, type Session } from './session.js';
 import type { StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
 
-/** The store expiry for a session written or touched at `now`. */
+/**
+ * The store expiry for a session written or touched at `now`: the idle deadline (or, without an
+ * idle limit, the cookie's expiry), never past the absolute deadline, so a store purges on time.
+ */
 export function storeExpiry(engine: SessionEngine, session: Session, now: number): number {
   const { idleTimeout, fallbackTtl } = engine.config;
-  if (idleTimeout !== undefined) return now + idleTimeout;
-  return session.cookie.expires?.getTime() ?? now + fallbackTtl;
+  const idle = idleTimeout !== undefined ? now + idleTimeout : (session.cookie.expires?.getTime() ?? now + fallbackTtl);
+  const deadline = absoluteDeadline(engine.config, session[kState]);
+  return deadline === undefined ? idle : Math.min(idle, deadline);
 }
 
 /** The record a session is stored as, under `key`, written at `now`. */
@@ -25,6 +30,7 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
   const meta: RecordMeta = { v: 1, createdAt: state.createdAt };
   if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
+  if (state.issuedAt !== undefined) meta.issuedAt = state.issuedAt;
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };

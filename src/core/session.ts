@@ -57,8 +57,17 @@ export interface SessionState {
   cookieOptions?: CookieOptions | undefined;
   /** The app called `touch()`: the end of the request touches the store, whatever the throttle says. */
   touchRequested?: boolean;
-  /** The store key of `id`, once derived (see `SessionEngine.keyOf`). */
+  /**
+   * The store key of `id`, once derived (see `SessionEngine.keyOf`). For a session reached
+   * through a renewal forward, the key of the renewed record under the old ID (`forwarded`).
+   */
   keyMemo?: { id: string; key: string } | undefined;
+  /** When the current ID was issued (ms since the epoch), for `lifetime.renew`; unset: `createdAt`. */
+  issuedAt?: number | undefined;
+  /** Loaded through the forward an old ID leaves after a renewal: no rotation, no cookie for the old ID. */
+  forwarded?: boolean;
+  /** The store key of a renewal forward leading to this session, deleted with it by `destroy`/`regenerate`. */
+  forwardKey?: string | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
