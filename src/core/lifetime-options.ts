@@ -18,7 +18,7 @@ export interface LifetimeOptions {
   absolute?: Duration | false;
   /** Rotate the session ID once it is this old, keeping the data. Default `false` (never). Must be shorter than `absolute`. */
   renew?: Duration | false;
-  /** After a rotation, how long the old ID still reaches the session (requests already in flight). Default `'30s'`. */
+  /** After a rotation, how long the old ID still reaches the session (requests already in flight). Default `'30s'`, at most `'10m'`; 0 for none. */
   grace?: Duration;
 }
 
@@ -42,6 +42,8 @@ export interface ResolvedLifetime {
 }
 
 const DEFAULTS = { idle: 30 * 60_000, absolute: 12 * 3_600_000, grace: 30_000 } as const;
+/** The longest grace window: 10 minutes. */
+const MAX_GRACE = 10 * 60_000;
 
 /**
  * Resolves a `lifetime` option (`undefined` gives the defaults: idle 30 min, absolute 12 h, no
@@ -68,7 +70,8 @@ export function resolveLifetime(value: unknown, idleTimeout: unknown = undefined
   const absolute = limit(given.absolute, DEFAULTS.absolute, `${option}.absolute`);
   const renew = limit(given.renew, undefined, `${option}.renew`);
   if (given.grace === false) throw new TypeError(`${option}.grace must be a duration (0 for no window), not false`);
-  const grace = given.grace === undefined ? DEFAULTS.grace : parseDuration(given.grace, `${option}.grace`, { max: 2 ** 31 - 1 });
+  // The window covers requests already in flight; a longer one would keep a stolen old ID alive.
+  const grace = given.grace === undefined ? DEFAULTS.grace : parseDuration(given.grace, `${option}.grace`, { max: MAX_GRACE });
   // A rotation period at or past the absolute limit would never rotate: refuse it, it is a mistake.
   if (renew !== undefined && absolute !== undefined && renew >= absolute) {
     throw new TypeError(`${option}.renew (${renew} ms) must be shorter than ${option}.absolute (${absolute} ms), or the session ends before it is renewed`);

@@ -145,7 +145,7 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
   }
   const keyring = opts.encryption === undefined ? undefined : createKeyring(opts.encryption, 'encryption');
   if (opts.clock !== undefined && typeof opts.clock !== 'function') throw new TypeError('clock option must be a function returning milliseconds');
-  const lifetime = opts.lifetime === undefined ? undefined : resolveLifetime(opts.lifetime, undefined, 'lifetime option');
+  const lifetime = opts.lifetime === undefined ? undefined : resolveLifetime(opts.lifetime);
   const name = opts.name || opts.key || 'connect.sid';
   // Ordinary names keep express-session's behaviour (no check); a __Host-/__Secure- name whose
   // static cookie options break its prefix rules would be dropped by every browser.
