@@ -9,14 +9,13 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { dataToJson, decodeRecord, openValue, type DecodedRecord } from './codec.js';
+import { dataToJson, type DecodedRecord } from './codec.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
-import { StoreError, TesseraError, type StoreOperation } from './errors.js';
+import { TesseraError, type StoreOperation } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import { hashStoreKey } from './keys.js';
-import { readForward, type Forward } from './forward.js';
-import { expiredLimit, MAX_CLOCK_SKEW, type ExpiredLimit } from './lifetime.js';
+import { findRecord } from './find-record.js';
 import { writeSession } from './persist.js';
 import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
@@ -101,7 +100,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const ids = typeof id === 'string' ? [id] : (id ?? []);
     for (const candidate of ids) {
       const key = this.storeKey(candidate);
-      const found = await this.#find(key);
+      const found = await findRecord(this, key);
       if (found === undefined) continue;
       const session = this.#fromRecord(candidate, found.key, found.record, found.decoded, ctx);
       const now = this.config.clock();
@@ -110,40 +109,6 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       return session;
     }
     return this.create(ctx, ids[0]);
-  }
-
-  /**
-   * The live session record under `key`, following one renewal forward (its target's key is
-   * then `found.key`); `undefined` for none. A record past a limit is deleted on sight (a failed
-   * delete is reported as `storeError` and otherwise ignored: the request goes on) and reported
-   * as `expired`. See `lifetime.ts`.
-   */
-  async #find(key: string, read = (k: string) => this.config.store.get(k), follow = true): Promise<{ key: string; record: StoreRecord; decoded: DecodedRecord } | undefined> {
-    const record = await this.callStore('get', () => read(key));
-    if (record === undefined) return undefined;
-    const now = this.config.clock();
-    // Past the store's expiry, the record is opened quietly, only to tell which limit it ran past.
-    const stale = record.expiresAt <= now;
-    const opened = this.#decode(key, record, !stale);
-    if (opened === undefined || (stale && 'forward' in opened)) {
-      if (stale) await this.#expire(key, 'idle', opened === undefined);
-      return undefined;
-    }
-    if ('forward' in opened) {
-      // A forward lives for the grace window only, and leads one hop to a session record.
-      const live = follow && opened.until > now && opened.until <= now + (this.config.renewGrace ?? 30_000) + MAX_CLOCK_SKEW;
-      return live && record.expiresAt > now ? this.#find(opened.forward, read, false) : undefined;
-    }
-    const limit = expiredLimit(record, opened, now, this.config);
-    if (limit === undefined) return { key, record, decoded: opened };
-    await this.#expire(key, limit, true);
-    return undefined;
-  }
-
-  /** Deletes a record past a limit (a failure is reported as `storeError`, and the request goes on); `report` emits `expired`. */
-  async #expire(key: string, limit: ExpiredLimit, report: boolean): Promise<void> {
-    await this.callStore('delete', () => this.config.store.delete(key)).catch(() => {});
-    if (report) this.emit('expired', { key, limit });
   }
 
   /** A brand-new session (not yet stored). `cookieId` is the ID the request's cookie carried, if any. */
@@ -186,29 +151,6 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const cookie = new SessionCookie(options, this.config.clock);
     if (options.secure === 'auto') cookie.secure = ctx.secure;
     return cookie;
-  }
-
-  /**
-   * Opens and decodes a stored value: a session record or a renewal forward (`report: false`:
-   * quietly, `undefined` for anything else). One that cannot be
-   * opened (decryption or authentication failed, see `openValue`) is no session plus an
-   * `invalidRecord` event: `undefined`. One that opens but is neither is a store fault, not
-   * "no session".
-   */
-  #decode(key: string, record: StoreRecord, report = true): DecodedRecord | Forward | undefined {
-    const opened = openValue(record.value, key, this.config.keyring);
-    if (!opened.ok) {
-      if (report && this.listenerCount('invalidRecord') > 0) this.emit('invalidRecord', { key, reason: opened.reason });
-      return undefined;
-    }
-    const forward = readForward(opened.json);
-    if (forward !== undefined) return forward;
-    try {
-      return decodeRecord(opened.json);
-    } catch (cause) {
-      if (!report) return undefined;
-      throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
-    }
   }
 
   #fromRecord(id: string, key: string, record: StoreRecord, decoded: DecodedRecord, ctx: RequestContext): Session {
@@ -332,7 +274,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   async reload(session: Session, read?: (key: string) => Promise<StoreRecord | undefined>): Promise<void> {
     const state = session[kState];
     const key = this.keyOf(state);
-    const found = await this.#find(key, read);
+    const found = await findRecord(this, key, read);
     if (found === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
     // Renewed by a parallel request since this one loaded: follow it, as a load would.
     if (found.key !== key) Object.assign(state, { keyMemo: { id: state.id, key: found.key }, forwarded: true, forwardKey: key });
