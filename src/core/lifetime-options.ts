@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { show } from './cookie-rules.js';
 import { parseDuration, type Duration } from './duration.js';
 
 /** NIST SP 800-63B-4 presets (see `LIFETIME_PRESETS`). */
@@ -56,7 +57,7 @@ export function resolveLifetime(value: unknown, idleTimeout: unknown = undefined
   else if (typeof value === 'string' && Object.hasOwn(LIFETIME_PRESETS, value)) given = { ...LIFETIME_PRESETS[value as LifetimePreset] };
   else if (typeof value === 'object' && value !== null && !Array.isArray(value)) given = value as Record<string, unknown>;
   else {
-    throw new TypeError(`${option} must be 'aal1', 'aal2', 'aal3' or an object { idle, absolute, renew, grace } (to turn a limit off, set it to false, e.g. { idle: false, absolute: false }); got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    throw new TypeError(`${option} must be 'aal1', 'aal2', 'aal3' or an object { idle, absolute, renew, grace } (to turn a limit off, set it to false, e.g. { idle: false, absolute: false }); got ${show(value)}`);
   }
   for (const field of Object.keys(given)) {
     if (!['idle', 'absolute', 'renew', 'grace'].includes(field)) throw new TypeError(`${option}.${field} is not an option: use idle, absolute, renew or grace`);
