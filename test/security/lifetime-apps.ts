@@ -2,7 +2,8 @@
  * The two apps the lifetime suites drive over real HTTP, on one store and one manual clock: the
  * native `tessera/express` (cookie `sid`, hashed store keys) and the drop-in
  * `tessera/express-session` with the `lifetime` opt-in (cookie `connect.sid`, raw keys, as
- * express-session). Routes: `/login/:user` signs in, `/set/:user` changes the user, `/me` reads.
+ * express-session). Routes: `/login/:user` signs in, `/set/:user` changes the user, `/logout`
+ * destroys, `/me` reads.
  *
  * @module
  */
@@ -66,6 +67,9 @@ function routes(app: express.Express, idOf: (req: express.Request) => string): v
   app.get('/set/:user', (req, res) => {
     req.session.expressUser = req.params.user;
     res.json({ ok: true });
+  });
+  app.get('/logout', (req, res, next) => {
+    req.session.destroy((error?: unknown) => (error ? next(error) : res.json({ ok: true })));
   });
   app.get('/me', (req, res) => {
     res.json({ user: req.session.expressUser ?? null, id: idOf(req) } satisfies Me);
