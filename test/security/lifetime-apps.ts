@@ -12,6 +12,7 @@ import dropIn from '../../src/adapters/express-session/index.js';
 import { session } from '../../src/adapters/express/index.js';
 import type { Clock } from '../../src/core/clock.js';
 import { hashStoreKey } from '../../src/core/keys.js';
+import type { EncryptionOptions } from '../../src/core/keyring.js';
 import type { LifetimeOptions, LifetimePreset } from '../../src/core/lifetime-options.js';
 import { SessionManager } from '../../src/core/manager.js';
 import type { Store } from '../../src/core/store.js';
@@ -36,12 +37,13 @@ export interface LifetimeApp extends Listening {
   browser(): HttpClient;
 }
 
-/** The two apps, each built by `make(store, clock, lifetime)`. */
-export const lifetimeApps: ReadonlyArray<{ name: string; serve(store: Store, clock: Clock, lifetime: LifetimeOptions | LifetimePreset, cookie?: { maxAge: number }): Promise<LifetimeApp> }> = [
+/** The two apps, each served by `serve(store, clock, lifetime, cookie?, encryption?)`. */
+export const lifetimeApps: ReadonlyArray<{ name: string; serve(store: Store, clock: Clock, lifetime: LifetimeOptions | LifetimePreset, cookie?: { maxAge: number }, encryption?: EncryptionOptions): Promise<LifetimeApp> }> = [
   {
     name: 'tessera/express',
-    async serve(store, clock, lifetime, cookie) {
-      const manager = new SessionManager({ secret: SECRET, store, clock, name: 'sid', lifetime, touchAfter: 0, warn: () => {}, ...(cookie ? { cookie } : {}) });
+    async serve(store, clock, lifetime, cookie, encryption) {
+      const extra = { ...(cookie ? { cookie } : {}), ...(encryption ? { encryption } : {}) };
+      const manager = new SessionManager({ secret: SECRET, store, clock, name: 'sid', lifetime, touchAfter: 0, warn: () => {}, ...extra });
       const app = express();
       app.use(session(manager));
       routes(app, (req) => req.session.id);
@@ -50,9 +52,10 @@ export const lifetimeApps: ReadonlyArray<{ name: string; serve(store: Store, clo
   },
   {
     name: 'tessera/express-session (lifetime opt-in)',
-    async serve(store, clock, lifetime, cookie) {
+    async serve(store, clock, lifetime, cookie, encryption) {
+      const extra = { ...(cookie ? { cookie } : {}), ...(encryption ? { encryption } : {}) };
       const app = express();
-      app.use(dropIn({ secret: SECRET, store, clock, lifetime, resave: false, saveUninitialized: false, ...(cookie ? { cookie } : {}) }));
+      app.use(dropIn({ secret: SECRET, store, clock, lifetime, resave: false, saveUninitialized: false, ...extra }));
       routes(app, (req) => req.sessionID);
       return finish('tessera/express-session', 'connect.sid', await listen(app), (id) => id);
     },

@@ -4,6 +4,7 @@
 // window keeps its login, writes the renewed session and gets no cookie; there is no second
 // rotation; after the window the old cookie is nothing; logout from the old ID ends both.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../helpers/manual-clock.js';
 import type { HttpClient } from '../helpers/http-client.js';
@@ -18,12 +19,14 @@ for (const setup of storeSetups) {
       const clock = manualClock();
       let opened: OpenStore;
       let app: LifetimeApp;
+      let sealed: LifetimeApp;
       before(async () => {
         opened = await setup.open(clock.now);
         app = await flavour.serve(opened.store, clock.now, { idle: '30m', absolute: '2h', renew: '15m' });
+        sealed = await flavour.serve(opened.store, clock.now, { renew: '15m' }, undefined, { keys: [{ id: 'k1', key: randomBytes(32) }] });
       });
       after(async () => {
-        await app?.close();
+        await Promise.all([app?.close(), sealed?.close()]);
         await opened?.close();
       });
 
@@ -86,6 +89,21 @@ for (const setup of storeSetups) {
         assert.equal((await me(browser)).user, null);
         const dump = await opened.dump();
         assert.equal(dump.has(app.keyOf(renewed.id)), false);
+      });
+
+      it('with encryption at rest the forward is sealed too, and still leads the old cookie to the session', async () => {
+        const browser = sealed.browser();
+        await browser.request('/login/sam');
+        const tab = sameBrowser(sealed, browser);
+        const { id } = await me(browser);
+        clock.advance(15 * MIN);
+        const renewed = await me(browser);
+        assert.notEqual(renewed.id, id);
+        const forward = (await opened.dump()).get(sealed.keyOf(id)) ?? '';
+        assert.match(forward, /enc1\.k1\./);
+        assert.ok(!forward.includes('"forward"'), `nothing readable: ${forward}`);
+        assert.equal((await me(tab)).user, 'sam');
+        assert.equal((await me(browser)).id, renewed.id);
       });
 
       it('the absolute limit still counts from the login across renewals', async () => {
