@@ -31,6 +31,8 @@ export interface RecordMeta {
   authenticatedAt?: number;
   /** When the current session ID was issued (creation, `regenerate`, renewal), ms since the epoch. */
   issuedAt?: number;
+  /** When the record was last written, ms since the epoch: the idle check for a store that reports no expiry. */
+  seenAt?: number;
 }
 
 /** A decoded record. */
@@ -88,6 +90,7 @@ function readMeta(meta: unknown): RecordMeta | undefined {
   if (isTime(raw.createdAt)) out.createdAt = raw.createdAt;
   if (isTime(raw.authenticatedAt)) out.authenticatedAt = raw.authenticatedAt;
   if (isTime(raw.issuedAt)) out.issuedAt = raw.issuedAt;
+  if (isTime(raw.seenAt)) out.seenAt = raw.seenAt;
   return out;
 }
 

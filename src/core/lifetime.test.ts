@@ -51,6 +51,33 @@ describe('lifetime: idle', () => {
   });
 });
 
+describe('lifetime: idle on a store that reports no expiry', () => {
+  it('reads the last write (seenAt) instead, and rewrites rather than touches so it moves', async () => {
+    const { client, clock, manager, store } = setupSessions({ touchAfter: 0 });
+    const expired = watch(manager);
+    const calls: string[] = [];
+    // What the express-session bridge gives: the wrapped store keeps its own TTL, `get` says +Infinity.
+    manager.config.store = {
+      get: async (k) => {
+        const record = await store.get(k);
+        return record && { ...record, expiresAt: Number.POSITIVE_INFINITY };
+      },
+      set: (k, r) => (calls.push('set'), store.set(k, { ...r, expiresAt: clock.now() + 1000 * HOUR })),
+      touch: (k, r) => (calls.push('touch'), store.touch(k, r)),
+      delete: (k) => store.delete(k),
+    };
+    const first = await client.request((s) => void (s.n = 1));
+    clock.advance(29 * MIN);
+    assert.equal((await client.request()).session.n, 1);
+    assert.deepEqual(calls, ['set', 'set'], 'the unchanged session was rewritten, not touched');
+    clock.advance(29 * MIN);
+    assert.equal((await client.request()).session.n, 1, 'alive: 29 min since the last request');
+    clock.advance(30 * MIN);
+    assert.equal((await client.request()).session.n, undefined);
+    assert.deepEqual(expired, [{ key: manager.storeKey(first.session.id), limit: 'idle' }]);
+  });
+});
+
 describe('lifetime: absolute', () => {
   it('ends an active session 12 h after creation by default, and says "absolute"', async () => {
     const { client, clock, manager, store } = setupSessions({ touchAfter: 0 });

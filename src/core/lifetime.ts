@@ -4,6 +4,8 @@
  *
  * - `idle`: the store expiry, which every write and touch sets to now + `lifetime.idle`. A
  *   store that returns a record past it (a lagging sweep, a skewed clock) does not revive it.
+ *   For a store that reports no expiry (`+Infinity`: an express-session store behind the
+ *   bridge), the record's `seenAt` (its last write; touches become writes there) + idle.
  * - `absolute`: `lifetime.absolute` after `authenticatedAt ?? createdAt`, from the record's
  *   metadata. A new authentication (`login`, `reauthenticated`) restarts the period, as NIST SP
  *   800-63B-4 lets reauthentication extend a session; an anonymous session counts from creation.
@@ -29,7 +31,7 @@ export type ExpiredLimit = 'idle' | 'absolute';
 /** How far in the future a recorded time may lie (clock skew between servers sharing a store). */
 export const MAX_CLOCK_SKEW = 60_000;
 
-type Limits = Pick<EngineConfig, 'absoluteTimeout'>;
+type Limits = Partial<Pick<EngineConfig, 'absoluteTimeout' | 'idleTimeout'>>;
 
 /**
  * The limit a loaded record is past at `now`, or `undefined` while it is alive. Checked on
@@ -41,7 +43,13 @@ export function expiredLimit(record: StoreRecord, decoded: DecodedRecord | undef
     const start = absoluteStart(decoded, now);
     if (start === 'invalid' || (start !== undefined && start + absolute <= now)) return 'absolute';
   }
-  return record.expiresAt <= now ? 'idle' : undefined;
+  if (record.expiresAt <= now) return 'idle';
+  // A store that reports no expiry (an express-session store behind the bridge keeps its own
+  // TTL, from the cookie): the record's last write tells instead.
+  const seenAt = decoded?.meta?.seenAt;
+  const idle = limits.idleTimeout;
+  if (!Number.isFinite(record.expiresAt) && idle !== undefined && seenAt !== undefined && (seenAt + idle <= now || seenAt > now + MAX_CLOCK_SKEW)) return 'idle';
+  return undefined;
 }
 
 /**

@@ -31,6 +31,7 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   const meta: RecordMeta = { v: 1, createdAt: state.createdAt };
   if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
   if (state.issuedAt !== undefined) meta.issuedAt = state.issuedAt;
+  if (engine.config.idleTimeout !== undefined) meta.seenAt = now;
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
@@ -66,12 +67,19 @@ export function touchDue(engine: SessionEngine, session: Session, now: number): 
   return storeExpiry(engine, session, now) - loaded >= touchAfter;
 }
 
-/** Moves the stored expiry of an unchanged session (`touch`). */
+/**
+ * Moves the stored expiry of an unchanged session (`touch`). For a store that reports no expiry
+ * (an express-session store behind the bridge) under an idle limit, the record is rewritten
+ * instead: its `seenAt` is then the only trace of the last request the idle check can read.
+ */
 export async function touchSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<void> {
   const state = session[kState];
   const key = engine.keyOf(state);
   const record = buildRecord(engine, session, key, dataJson, now);
-  await engine.callStore('touch', () => engine.config.store.touch(key, record));
+  const { store, idleTimeout } = engine.config;
+  const loaded = state.loadedExpiresAt;
+  if (idleTimeout !== undefined && loaded !== undefined && !Number.isFinite(loaded)) await engine.callStore('set', () => store.set(key, record));
+  else await engine.callStore('touch', () => store.touch(key, record));
   state.loadedExpiresAt = record.expiresAt;
   state.touchRequested = false;
   engine.emit('touched', session);
