@@ -168,6 +168,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         createdAt: decoded.meta?.createdAt ?? this.config.clock(),
         authenticatedAt: decoded.meta?.authenticatedAt,
         issuedAt: decoded.meta?.issuedAt ?? decoded.meta?.createdAt,
+        seenAt: decoded.meta?.seenAt,
         userKey: record.userKey,
         destroyed: false,
         secure: ctx.secure,

@@ -50,6 +50,7 @@ export async function writeSession(engine: SessionEngine, session: Session, data
   await engine.callStore('set', () => engine.config.store.set(key, record));
   state.savedHash = fingerprint(dataJson, state.userKey);
   state.loadedExpiresAt = record.expiresAt;
+  state.seenAt = now;
   state.touchRequested = false;
   engine.emit('saved', session);
 }
@@ -63,7 +64,9 @@ export function touchDue(engine: SessionEngine, session: Session, now: number): 
   if (state.touchRequested === true) return true;
   const loaded = state.loadedExpiresAt;
   const { touchAfter } = engine.config;
-  if (touchAfter <= 0 || loaded === undefined || !Number.isFinite(loaded)) return true;
+  if (touchAfter <= 0 || loaded === undefined) return true;
+  // A store that reports no expiry: the throttle runs on the record's last write (`seenAt`).
+  if (!Number.isFinite(loaded)) return state.seenAt === undefined || now - state.seenAt >= touchAfter;
   return storeExpiry(engine, session, now) - loaded >= touchAfter;
 }
 
@@ -81,6 +84,7 @@ export async function touchSession(engine: SessionEngine, session: Session, data
   if (idleTimeout !== undefined && loaded !== undefined && !Number.isFinite(loaded)) await engine.callStore('set', () => store.set(key, record));
   else await engine.callStore('touch', () => store.touch(key, record));
   state.loadedExpiresAt = record.expiresAt;
+  state.seenAt = now;
   state.touchRequested = false;
   engine.emit('touched', session);
 }

@@ -62,6 +62,8 @@ export interface SessionState {
    * through a renewal forward, the key of the renewed record under the old ID (`forwarded`).
    */
   keyMemo?: { id: string; key: string } | undefined;
+  /** When the record was last written (ms since the epoch), as loaded or written in this request. */
+  seenAt?: number | undefined;
   /** When the current ID was issued (ms since the epoch), for `lifetime.renew`; unset: `createdAt`. */
   issuedAt?: number | undefined;
   /** Loaded through the forward an old ID leaves after a renewal: no rotation, no cookie for the old ID. */
