@@ -5,6 +5,7 @@
 // as on Tessera's stores.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import dropIn from '../../src/adapters/express-session/index.js';
 import type { Store } from '../../src/core/store.js';
 import { manualClock } from '../helpers/manual-clock.js';
 import { dropInStoreSetups, type OpenDropInStore } from './keys-drop-in-stores.js';
@@ -65,6 +66,11 @@ for (const setup of dropInStoreSetups) {
       const renewed = await me(browser);
       assert.notEqual(renewed.id, id);
       assert.equal(renewed.setCookies.length, 1);
+      if (opened.store instanceof dropIn.MemoryStore) {
+        const listed = await (opened.store as unknown as { all(): Promise<Record<string, unknown>> }).all();
+        assert.equal(id in listed, false, 'session.MemoryStore#all does not list the forward as a session');
+        assert.equal(renewed.id in listed, true);
+      }
       clock.advance(10_000);
       const inFlight = await me(tab);
       assert.equal(inFlight.user, 'ren');
