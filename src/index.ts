@@ -12,7 +12,10 @@
 export { SessionManager, isStore } from './core/manager.js';
 export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
 export { SessionEngine } from './core/engine.js';
-export type { EngineConfig, RequestContext, CommitResult, CommitHeader, SessionEvents, InvalidRecordInfo } from './core/engine.js';
+export type { EngineConfig, RequestContext, CommitResult, CommitHeader, SessionEvents, InvalidRecordInfo, ExpiredInfo, RenewedInfo } from './core/engine.js';
+export { LIFETIME_PRESETS } from './core/lifetime-options.js';
+export type { LifetimeOptions, LifetimePreset } from './core/lifetime-options.js';
+export type { Duration } from './core/duration.js';
 export { Session } from './core/session.js';
 export type { SessionData, SessionCallback, SessionHooks, RegenerateOptions } from './core/session.js';
 export type { LoginOptions } from './core/login.js';

@@ -29,6 +29,10 @@ export interface RecordMeta {
   createdAt?: number;
   /** When its user last authenticated (`login`, `reauthenticated`), ms since the epoch. */
   authenticatedAt?: number;
+  /** When the current session ID was issued (creation, `regenerate`, renewal), ms since the epoch. */
+  issuedAt?: number;
+  /** When the record was last written, ms since the epoch: the idle check for a store that reports no expiry. */
+  seenAt?: number;
 }
 
 /** A decoded record. */
@@ -85,10 +89,13 @@ function readMeta(meta: unknown): RecordMeta | undefined {
   const out: RecordMeta = { v: typeof raw.v === 'number' ? raw.v : 1 };
   if (isTime(raw.createdAt)) out.createdAt = raw.createdAt;
   if (isTime(raw.authenticatedAt)) out.authenticatedAt = raw.authenticatedAt;
+  if (isTime(raw.issuedAt)) out.issuedAt = raw.issuedAt;
+  if (isTime(raw.seenAt)) out.seenAt = raw.seenAt;
   return out;
 }
 
-function isTime(value: unknown): value is number {
+/** A well-formed time: a finite, non-negative number of ms since the epoch. */
+export function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 

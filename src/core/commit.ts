@@ -52,8 +52,10 @@ function decideAndWrite(engine: SessionEngine, session: Session, ctx: CommitCont
     hasExpiry: session.cookie.expires !== null,
   });
   const finish = (stored: CommitResult['stored']): CommitResult => {
-    // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway).
-    const send = decision.sendCookie && !(session.cookie.secure === true && !ctx.secure);
+    // A Secure cookie is never sent over plain HTTP (the browser would drop it anyway), and
+    // none to a request that came through a renewal forward (a cookie for the old ID would
+    // undo the rotation).
+    const send = decision.sendCookie && state.forwarded !== true && !(session.cookie.secure === true && !ctx.secure);
     if (send) return withHeaders(engine, { setCookie: sessionCookieHeader(engine, session, ctx), stored });
     // The client sent a cookie that leads nowhere (forged, stale, unknown): delete it, or it
     // comes back on every request (and loops a login redirect after a secret change).

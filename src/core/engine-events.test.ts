@@ -55,11 +55,11 @@ describe('engine: events', () => {
     const manager = new SessionManager({ secret: TEST_SECRET, store, clock: clock.now, warn: () => {} });
     const client = new SessionClient<{ n?: number }>(manager);
     const expired: string[] = [];
-    manager.on('expired', (key) => expired.push(key));
+    manager.on('expired', ({ key, limit }) => expired.push(`${limit}:${key}`));
     const { session } = await client.request((s) => void (s.n = 1));
     clock.advance(30 * 60_000);
     await client.request();
-    assert.deepEqual(expired, [manager.storeKey(session.id)]);
+    assert.deepEqual(expired, [`idle:${manager.storeKey(session.id)}`]);
   });
 
   it('emits storeError with the StoreError before it reaches the caller', async () => {

@@ -65,11 +65,11 @@ describe('engine: idle timeout', () => {
     const manager = new SessionManager<TestData>({ secret: TEST_SECRET, store, clock: appClock.now, warn: () => {} });
     const client = new SessionClient(manager);
     const expired: string[] = [];
-    manager.on('expired', (key) => expired.push(key));
+    manager.on('expired', ({ key, limit }) => expired.push(`${limit}:${key}`));
     const first = await client.request((s) => void (s.n = 1));
     appClock.advance(IDLE);
     const later = await client.request();
-    assert.deepEqual(expired, [manager.storeKey(first.session.id)]);
+    assert.deepEqual(expired, [`idle:${manager.storeKey(first.session.id)}`]);
     assert.notEqual(later.session.id, first.session.id);
     assert.equal(later.session.n, undefined);
   });

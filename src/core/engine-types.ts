@@ -24,8 +24,14 @@ export interface EngineConfig {
   saveUninitialized: boolean;
   resave: boolean;
   rolling: boolean;
-  /** Server-side idle timeout (ms): the store expiry is now + this. Unset: the cookie's expiry. */
+  /** Server-side idle timeout (ms, `lifetime.idle`): the store expiry is now + this. Unset: the cookie's expiry. */
   idleTimeout: number | undefined;
+  /** Absolute lifetime (ms, `lifetime.absolute`) from `authenticatedAt ?? createdAt` (see `lifetime.ts`). Unset: none. */
+  absoluteTimeout?: number | undefined;
+  /** Rotate the session ID once it is this old (ms, `lifetime.renew`), keeping the data (see `renewal.ts`). Unset: never. */
+  renewAfter?: number | undefined;
+  /** How long (ms) a renewed session's old ID still reaches it (`lifetime.grace`). Default 30 s. */
+  renewGrace?: number | undefined;
   /** Store expiry (ms from now) for a browser-session cookie when there is no idle timeout. */
   fallbackTtl: number;
   /** Skip a touch while the stored expiry is less than this much behind (ms); 0 always touches. */
@@ -101,7 +107,10 @@ export interface SessionEvents {
   touched: [session: Session];
   regenerated: [session: Session];
   destroyed: [session: Session];
-  expired: [key: string];
+  /** A stored session past a limit, deleted on sight; the request got a new session. */
+  expired: [info: ExpiredInfo];
+  /** A session's ID was rotated (`lifetime.renew`); its old ID reaches it for the grace window. */
+  renewed: [info: RenewedInfo];
   /** A stored record that could not be opened (see `InvalidRecordReason`); the request gets a new session. */
   invalidRecord: [info: InvalidRecordInfo];
   storeError: [error: StoreError];
@@ -109,6 +118,24 @@ export interface SessionEvents {
   circuit: [state: CircuitState];
   /** `onStoreError: 'anonymous'`: the store could not be read, so the request got this fresh, never-saved session. */
   degraded: [error: StoreError, session: Session];
+}
+
+/** The payload of the `expired` event. */
+export interface ExpiredInfo {
+  /** The store key of the record (never the session ID). */
+  key: string;
+  /** Which limit it ran past: `idle` (time since the last request) or `absolute` (since creation or the last authentication). */
+  limit: 'idle' | 'absolute';
+}
+
+/** The payload of the `renewed` event. */
+export interface RenewedInfo {
+  /** The store key the session now lives under. */
+  key: string;
+  /** The store key of the old ID, which forwards to `key` until `until`. */
+  previousKey: string;
+  /** End of the grace window (ms since the epoch). */
+  until: number;
 }
 
 /** The payload of the `invalidRecord` event. */

@@ -9,15 +9,17 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { dataToJson, decodeRecord, openValue, type DecodedRecord } from './codec.js';
+import { dataToJson, type DecodedRecord } from './codec.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
 import { StoreError, TesseraError, type StoreOperation } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import { hashStoreKey } from './keys.js';
-import { expiredLimit } from './lifetime.js';
 import { isFresh, loginSession, markReauthenticated, type LoginOptions } from './login.js';
+import { findRecord } from './find-record.js';
+import type { Duration } from './duration.js';
 import { writeSession } from './persist.js';
+import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
 import type { Secret } from './signature.js';
@@ -26,7 +28,7 @@ import { callStore } from './store-call.js';
 import { isDegraded, markDegraded, refuseIfDegraded, StoreGuard } from './outage-policy.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
-export type { CommitContext, CommitHeader, CommitResult, EngineConfig, InvalidRecordInfo, RequestContext, SessionEvents } from './engine-types.js';
+export type { CommitContext, CommitHeader, CommitResult, EngineConfig, ExpiredInfo, InvalidRecordInfo, RenewedInfo, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -124,20 +126,13 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   async #load(ids: readonly string[], ctx: RequestContext): Promise<Session> {
     for (const candidate of ids) {
       const key = this.storeKey(candidate);
-      const record = await this.callStore('get', () => this.config.store.get(key));
-      if (record === undefined) continue;
-      // The store's own expiry first: an expired record is not even opened.
-      if (expiredLimit(record, undefined, this.config.clock()) !== undefined) {
-        this.emit('expired', key);
-        continue;
-      }
-      const decoded = this.#decode(key, record);
-      if (decoded === undefined) continue;
-      if (expiredLimit(record, decoded, this.config.clock()) !== undefined) {
-        this.emit('expired', key);
-        continue;
-      }
-      return this.#fromRecord(candidate, key, record, decoded, ctx);
+      const found = await findRecord(this, key);
+      if (found === undefined) continue;
+      const session = this.#fromRecord(candidate, found.key, found.record, found.decoded, ctx);
+      const now = this.config.clock();
+      if (found.key !== key) Object.assign(session[kState], { forwarded: true, forwardKey: key });
+      else if (renewalDue(this, session, now)) await renewSession(this, session, now);
+      return session;
     }
     return this.create(ctx, ids[0]);
   }
@@ -158,6 +153,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         loadedExpiresAt: undefined,
         createdAt: now,
         authenticatedAt: undefined,
+        issuedAt: now,
         userKey: undefined,
         destroyed: false,
         secure: ctx.secure,
@@ -183,24 +179,6 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     return cookie;
   }
 
-  /**
-   * Opens and decodes a stored value. One that cannot be opened (decryption or authentication
-   * failed, see `openValue`) is no session plus an `invalidRecord` event: `undefined`. One that
-   * opens but is not a session record is a store fault, not "no session".
-   */
-  #decode(key: string, record: StoreRecord): DecodedRecord | undefined {
-    const opened = openValue(record.value, key, this.config.keyring);
-    if (!opened.ok) {
-      if (this.listenerCount('invalidRecord') > 0) this.emit('invalidRecord', { key, reason: opened.reason });
-      return undefined;
-    }
-    try {
-      return decodeRecord(opened.json);
-    } catch (cause) {
-      throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });
-    }
-  }
-
   #fromRecord(id: string, key: string, record: StoreRecord, decoded: DecodedRecord, ctx: RequestContext): Session {
     const hash = fingerprint(decoded.dataJson, record.userKey, decoded.meta?.authenticatedAt);
     const session = this.#newSession(
@@ -215,6 +193,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         loadedExpiresAt: record.expiresAt,
         createdAt: decoded.meta?.createdAt ?? this.config.clock(),
         authenticatedAt: decoded.meta?.authenticatedAt,
+        issuedAt: decoded.meta?.issuedAt ?? decoded.meta?.createdAt,
+        seenAt: decoded.meta?.seenAt,
         userKey: record.userKey,
         destroyed: false,
         secure: ctx.secure,
@@ -226,6 +206,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
     assignData(session, decoded.data);
+    // A record without Tessera's times (express-session's) is written once, so that its absolute
+    // period, which starts now, is kept (a read-only session would otherwise never age).
+    if (decoded.meta === undefined && this.config.absoluteTimeout !== undefined) session[kState].savedHash = undefined;
     return session;
   }
 
@@ -277,6 +260,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     state.destroyed = true;
     state.hooks?.destroyed?.(session);
     await this.callStore('delete', () => this.config.store.delete(this.keyOf(state)));
+    await this.#dropForward(state);
     this.emit('destroyed', session);
   }
 
@@ -295,7 +279,10 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     } catch (error) {
       failure = error;
     }
+    await this.#dropForward(state);
     state.id = this.config.genid(state.request);
+    state.issuedAt = this.config.clock();
+    state.forwarded = false;
     state.destroyed = false;
     state.savedHash = undefined;
     state.loadedExpiresAt = undefined;
@@ -318,7 +305,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   }
 
   /** Whether the session's last authentication is less than `maxAge` ms old (see `login.ts`). */
-  isFresh(session: Session, maxAge: number): boolean {
+  isFresh(session: Session, maxAge: Duration): boolean {
     return isFresh(session, maxAge);
   }
 
@@ -334,11 +321,23 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   async reload(session: Session, read?: (key: string) => Promise<StoreRecord | undefined>): Promise<void> {
     const state = session[kState];
     const key = this.keyOf(state);
-    const record = await this.callStore('get', () => (read ? read(key) : this.config.store.get(key)));
-    const decoded = record === undefined || expiredLimit(record, undefined, this.config.clock()) !== undefined ? undefined : this.#decode(key, record);
-    if (record === undefined || decoded === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
+    const found = await findRecord(this, key, read);
+    if (found === undefined) throw new TesseraError('ERR_SESSION_NOT_FOUND', 'failed to load session');
+    // Renewed by a parallel request since this one loaded: follow it, as a load would.
+    if (found.key !== key) Object.assign(state, { keyMemo: { id: state.id, key: found.key }, forwarded: true, forwardKey: key });
+    const { decoded, record } = found;
     assignData(session, decoded.data);
     session.cookie = SessionCookie.fromStored(decoded.cookie, this.config.clock);
     state.loadedExpiresAt = record.expiresAt;
+    if (decoded.meta?.createdAt !== undefined) state.createdAt = decoded.meta.createdAt;
+    if (decoded.meta !== undefined) state.authenticatedAt = decoded.meta.authenticatedAt;
+  }
+
+  /** Deletes the renewal forward leading to a session, if any; best effort (it leads nowhere once the session is gone). */
+  async #dropForward(state: SessionState): Promise<void> {
+    const forwardKey = state.forwardKey;
+    if (forwardKey === undefined) return;
+    state.forwardKey = undefined;
+    await this.callStore('delete', () => this.config.store.delete(forwardKey)).catch(() => {});
   }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { dataToJson } from './codec.js';
+import { parseDuration, type Duration } from './duration.js';
 import { TesseraError } from './errors.js';
 import { writeSession } from './persist.js';
 import { kState, sessionData, type Session } from './session.js';
@@ -70,24 +71,20 @@ export async function loginSession(engine: SessionEngine, session: Session, user
   }
 }
 
-/** Checks a `maxAge` in milliseconds for `isFresh` / `requireFresh`. */
+/** A `maxAge` for `isFresh` / `requireFresh` in milliseconds: a duration (`300_000`, `'5m'`), else a `TypeError`. */
 export function checkMaxAge(where: string, maxAge: unknown): number {
-  // Durations as strings ('5m') arrive with the lifetime options' parser; until then, ms.
-  if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0) {
-    throw new TypeError(`${where}: maxAge must be a non-negative number of milliseconds, e.g. 5 * 60_000 (got ${String(maxAge)})`);
-  }
-  return maxAge;
+  return parseDuration(maxAge, `${where}: maxAge`);
 }
 
 /**
  * True when the session's user authenticated (`login`, `reauthenticated`) less than `maxAge`
  * ms ago by the engine's clock; false when longer ago or never.
  */
-export function isFresh(session: Session, maxAge: number): boolean {
-  checkMaxAge('isFresh', maxAge);
+export function isFresh(session: Session, maxAge: Duration): boolean {
+  const ms = checkMaxAge('isFresh', maxAge);
   const state = session[kState];
   const at = state.authenticatedAt;
-  return at !== undefined && !state.destroyed && state.engine.config.clock() - at < maxAge;
+  return at !== undefined && !state.destroyed && state.engine.config.clock() - at < ms;
 }
 
 /**

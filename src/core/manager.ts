@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import { SessionEngine, type CommitResult } from './engine.js';
 import { generateSessionId } from './id.js';
 import { createKeyring, type EncryptionOptions } from './keyring.js';
+import { lifetimeConfig, resolveLifetime, type LifetimeOptions, type LifetimePreset } from './lifetime-options.js';
 import { warnIfWeakSecret } from './secrets.js';
 import type { CookieOptions } from './session-cookie.js';
 import type { Session, SessionData, SessionHooks } from './session.js';
@@ -65,7 +66,23 @@ export interface SessionManagerOptions {
   name?: string;
   /** Cookie attributes. Defaults: `httpOnly: true`, `sameSite: 'lax'`, `path: '/'`, `secure: 'auto'`, no `maxAge` (browser-session cookie). */
   cookie?: Omit<CookieOptions, 'expires'>;
-  /** Server-side idle timeout in ms, enforced by the store's expiry (not only the cookie). Default 30 minutes. */
+  /**
+   * How long a session lives on the server, checked on every load from the record's own times
+   * (never from the cookie's `Expires`, which the client controls). Default
+   * `{ idle: '30m', absolute: '12h' }`: 30 minutes since the last request, 12 hours since
+   * creation or the last authentication (a new `login` restarts the period). Durations are ms or
+   * strings (`'15m'`, `'12h'`, `'30d'`). Presets of NIST SP 800-63B-4: `'aal1'` (30 days overall),
+   * `'aal2'` (24 h overall, 1 h idle), `'aal3'` (12 h overall, 15 min idle). Opt out of a limit
+   * explicitly with `false` (`{ idle: false, absolute: false }`: the record then lives as long as
+   * the cookie's `maxAge`, or 24 h after the last request for a browser-session cookie).
+   * `renew` rotates the ID on that period keeping the data, the old ID reaching the session for
+   * `grace` (default `'30s'`) so requests already in flight keep their login.
+   * @example
+   * lifetime: 'aal2'
+   * lifetime: { idle: '15m', absolute: '8h', renew: '15m' }
+   */
+  lifetime?: LifetimeOptions | LifetimePreset;
+  /** @deprecated Use `lifetime.idle`. Server-side idle timeout in ms; refused beside `lifetime`. */
   idleTimeout?: number;
   /** An unchanged session is written (touched) at most once per this many ms. Default 60_000; 0 touches every request. */
   touchAfter?: number;
@@ -167,8 +184,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       checkCookieName(options.name, { minValueOctets: options.genid === undefined ? MIN_DEFAULT_VALUE : MIN_ANY_VALUE });
       checkPrefixRules(options.name, cookie);
     }
-    const idleTimeout = options.idleTimeout ?? 30 * 60_000;
-    checkDuration('idleTimeout', idleTimeout, { allowZero: false });
+    const lifetime = lifetimeConfig(resolveLifetime(options.lifetime, options.idleTimeout), BROWSER_SESSION_RECORD_TTL);
     const touchAfter = options.touchAfter ?? 60_000;
     checkDuration('touchAfter', touchAfter);
     // Tessera's own stores bound every call themselves; a timer per call would only cost.
@@ -198,8 +214,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       saveUninitialized: options.saveUninitialized ?? false,
       resave: false,
       rolling: options.rolling ?? false,
-      idleTimeout,
-      fallbackTtl: idleTimeout,
+      ...lifetime,
       touchAfter,
       storeTimeout,
       maxCookieLength: 4096,
@@ -253,6 +268,9 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     return this.commit(session, input);
   }
 }
+
+/** Without any server-side limit, a browser-session cookie's record lives this long after the last request (as in the drop-in). */
+const BROWSER_SESSION_RECORD_TTL = 24 * 3_600_000;
 
 /** `s%3A` + a 43-character default ID + `.` + a 43-character MAC: the shortest default value, encoded. */
 const MIN_DEFAULT_VALUE = 4 + 43 + 1 + 43;

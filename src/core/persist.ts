@@ -7,15 +7,20 @@
  */
 import { encodeRecord, sealValue, type RecordMeta } from './codec.js';
 import { fingerprint } from './fingerprint.js';
+import { absoluteDeadline } from './lifetime.js';
 import { kState, type Session } from './session.js';
 import type { StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
 
-/** The store expiry for a session written or touched at `now`. */
+/**
+ * The store expiry for a session written or touched at `now`: the idle deadline (or, without an
+ * idle limit, the cookie's expiry), never past the absolute deadline, so a store purges on time.
+ */
 export function storeExpiry(engine: SessionEngine, session: Session, now: number): number {
   const { idleTimeout, fallbackTtl } = engine.config;
-  if (idleTimeout !== undefined) return now + idleTimeout;
-  return session.cookie.expires?.getTime() ?? now + fallbackTtl;
+  const idle = idleTimeout !== undefined ? now + idleTimeout : (session.cookie.expires?.getTime() ?? now + fallbackTtl);
+  const deadline = absoluteDeadline(engine.config, session[kState]);
+  return deadline === undefined ? idle : Math.min(idle, deadline);
 }
 
 /** The record a session is stored as, under `key`, written at `now`. */
@@ -25,6 +30,8 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
   const meta: RecordMeta = { v: 1, createdAt: state.createdAt };
   if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
+  if (state.issuedAt !== undefined) meta.issuedAt = state.issuedAt;
+  if (engine.config.idleTimeout !== undefined) meta.seenAt = now;
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
@@ -43,6 +50,7 @@ export async function writeSession(engine: SessionEngine, session: Session, data
   await engine.callStore('set', () => engine.config.store.set(key, record));
   state.savedHash = fingerprint(dataJson, state.userKey, state.authenticatedAt);
   state.loadedExpiresAt = record.expiresAt;
+  state.seenAt = now;
   state.touchRequested = false;
   engine.emit('saved', session);
 }
@@ -56,17 +64,27 @@ export function touchDue(engine: SessionEngine, session: Session, now: number): 
   if (state.touchRequested === true) return true;
   const loaded = state.loadedExpiresAt;
   const { touchAfter } = engine.config;
-  if (touchAfter <= 0 || loaded === undefined || !Number.isFinite(loaded)) return true;
+  if (touchAfter <= 0 || loaded === undefined) return true;
+  // A store that reports no expiry: the throttle runs on the record's last write (`seenAt`).
+  if (!Number.isFinite(loaded)) return state.seenAt === undefined || now - state.seenAt >= touchAfter;
   return storeExpiry(engine, session, now) - loaded >= touchAfter;
 }
 
-/** Moves the stored expiry of an unchanged session (`touch`). */
+/**
+ * Moves the stored expiry of an unchanged session (`touch`). For a store that reports no expiry
+ * (an express-session store behind the bridge) under an idle limit, the record is rewritten
+ * instead: its `seenAt` is then the only trace of the last request the idle check can read.
+ */
 export async function touchSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<void> {
   const state = session[kState];
   const key = engine.keyOf(state);
   const record = buildRecord(engine, session, key, dataJson, now);
-  await engine.callStore('touch', () => engine.config.store.touch(key, record));
+  const { store, idleTimeout } = engine.config;
+  const loaded = state.loadedExpiresAt;
+  if (idleTimeout !== undefined && loaded !== undefined && !Number.isFinite(loaded)) await engine.callStore('set', () => store.set(key, record));
+  else await engine.callStore('touch', () => store.touch(key, record));
   state.loadedExpiresAt = record.expiresAt;
+  state.seenAt = now;
   state.touchRequested = false;
   engine.emit('touched', session);
 }

@@ -9,6 +9,7 @@
 import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { SessionEngine } from './engine.js';
 import type { LoginOptions } from './login.js';
+import type { Duration } from './duration.js';
 
 /**
  * The data your app keeps in sessions. Augment it to type `req.session`:
@@ -58,7 +59,10 @@ export interface SessionState {
   cookieOptions?: CookieOptions | undefined;
   /** The app called `touch()`: the end of the request touches the store, whatever the throttle says. */
   touchRequested?: boolean;
-  /** The store key of `id`, once derived (see `SessionEngine.keyOf`). */
+  /**
+   * The store key of `id`, once derived (see `SessionEngine.keyOf`). For a session reached
+   * through a renewal forward, the key of the renewed record under the old ID (`forwarded`).
+   */
   keyMemo?: { id: string; key: string } | undefined;
   /**
    * The request sent the session cookie's name but no live session came of it (forged, stale or
@@ -71,6 +75,14 @@ export interface SessionState {
   loginPending?: Promise<void> | undefined;
   /** `login` completed in this request. */
   loggedIn?: boolean;
+  /** When the record was last written (ms since the epoch), as loaded or written in this request. */
+  seenAt?: number | undefined;
+  /** When the current ID was issued (ms since the epoch), for `lifetime.renew`; unset: `createdAt`. */
+  issuedAt?: number | undefined;
+  /** Loaded through the forward an old ID leaves after a renewal: no rotation, no cookie for the old ID. */
+  forwarded?: boolean;
+  /** The store key of a renewal forward leading to this session, deleted with it by `destroy`/`regenerate`. */
+  forwardKey?: string | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
@@ -175,7 +187,7 @@ export class Session {
    * ms ago; false when longer ago or never. Check it before a sensitive action (changing the
    * email or password, deleting the account) and ask for the password again when false.
    */
-  isFresh(maxAge: number): boolean {
+  isFresh(maxAge: Duration): boolean {
     return this[kState].engine.isFresh(this, maxAge);
   }
 

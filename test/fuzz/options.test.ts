@@ -8,26 +8,35 @@ import fc from 'fast-check';
 import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
 import { optionValues, RUNS, SECRETS } from './arbitraries.js';
 
-const TOP = ['secret', 'store', 'name', 'cookie', 'idleTimeout', 'touchAfter', 'saveUninitialized', 'rolling', 'genid', 'storeTimeout', 'clock', 'warn'] as const;
+const TOP = ['secret', 'store', 'name', 'cookie', 'lifetime', 'idleTimeout', 'touchAfter', 'saveUninitialized', 'rolling', 'genid', 'storeTimeout', 'clock', 'warn'] as const;
 const COOKIE = ['maxAge', 'expires', 'httpOnly', 'secure', 'sameSite', 'domain', 'path', 'partitioned', 'priority'] as const;
+const LIFETIME = ['idle', 'absolute', 'renew', 'grace'] as const;
+/** Durations as people write them, right and wrong. */
+const durations = fc.oneof(
+  fc.constantFrom('aal1', 'aal2', 'aal3', 'AAL2', false, '1h30m', '15 m', '0s', '500ms', '10m', '1.5h', '-5m', '1e3s'),
+  fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom('ms', 's', 'm', 'h', 'd', 'w', '')).map(([n, unit]) => `${n}${unit}`),
+);
 
 type Setting = { option: string; value: unknown };
 
 const setting: fc.Arbitrary<Setting> = fc.oneof(
   fc.tuple(fc.constantFrom(...TOP), optionValues).map(([option, value]) => ({ option, value })),
   fc.tuple(fc.constantFrom(...COOKIE), optionValues).map(([option, value]) => ({ option: `cookie.${option}`, value })),
+  fc.tuple(fc.constantFrom(...LIFETIME), fc.oneof(optionValues, durations)).map(([option, value]) => ({ option: `lifetime.${option}`, value })),
+  durations.map((value) => ({ option: 'lifetime', value })),
 );
 
 function build(settings: Setting[]): SessionManagerOptions {
   const options: Record<string, unknown> = { secret: SECRETS.current, warn: () => {} };
   for (const { option, value } of settings) {
-    if (!option.startsWith('cookie.')) {
+    const [top, field] = option.split('.') as [string, string | undefined];
+    if (field === undefined) {
       options[option] = value;
       continue;
     }
-    const cookie = typeof options.cookie === 'object' && options.cookie !== null ? (options.cookie as Record<string, unknown>) : {};
-    cookie[option.slice('cookie.'.length)] = value;
-    options.cookie = cookie;
+    const nested = typeof options[top] === 'object' && options[top] !== null ? (options[top] as Record<string, unknown>) : {};
+    nested[field] = value;
+    options[top] = nested;
   }
   return options as unknown as SessionManagerOptions;
 }
@@ -47,7 +56,7 @@ describe('fuzz: option values', () => {
           manager = new SessionManager(build(settings));
         } catch (error) {
           assert.ok(error instanceof TypeError, `not a TypeError: ${String(error)}`);
-          const named = settings.some(({ option }) => error.message.includes(option) || (option.startsWith('cookie.') && error.message.includes('cookie')));
+          const named = settings.some(({ option }) => error.message.includes(option) || (option.includes('.') && error.message.includes(option.split('.')[0] as string)));
           assert.ok(named, `"${error.message}" names none of ${settings.map((s) => s.option).join(', ')}`);
           return;
         }

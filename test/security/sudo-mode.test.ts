@@ -105,8 +105,9 @@ for (const { name, express } of expressVersions) {
 
 describe('sudo mode: argument checks', () => {
   it('requireFresh refuses a bad maxAge, status or handler with a TypeError', () => {
-    assert.throws(() => requireFresh(-1), /requireFresh: maxAge must be a non-negative number of milliseconds/);
-    assert.throws(() => requireFresh('5m' as unknown as number), /requireFresh: maxAge must be/);
+    assert.throws(() => requireFresh(-1), /requireFresh: maxAge must be a non-negative duration/);
+    assert.throws(() => requireFresh('5 minutes' as unknown as number), /requireFresh: maxAge must be/);
+    assert.equal(typeof requireFresh('5m'), 'function', 'a duration string is accepted');
     assert.throws(() => requireFresh(1000, { status: 200 }), /status must be an HTTP error status/);
     assert.throws(() => requireFresh(1000, { handler: 'x' as unknown as () => void }), /handler must be a function/);
   });
@@ -116,6 +117,19 @@ describe('sudo mode: argument checks', () => {
     const { session: s } = await manager.loadSession({ cookieHeader: undefined, secure: false });
     assert.throws(() => s.isFresh(Number.NaN), TypeError);
     assert.equal(s.isFresh(1000), false);
+  });
+
+  it('isFresh takes a duration string as well as milliseconds', async () => {
+    let now = 1_700_000_000_000;
+    const manager = new SessionManager({ secret: TEST_SECRET, warn: () => {}, clock: () => now });
+    const { session: s } = await manager.loadSession({ cookieHeader: undefined, secure: false });
+    await s.login('u1');
+    now += 4 * 60_000;
+    assert.equal(s.isFresh('5m'), true);
+    assert.equal(s.isFresh(5 * 60_000), true);
+    now += 60_000;
+    assert.equal(s.isFresh('5m'), false, 'exactly 5 minutes later it is stale');
+    assert.equal(s.isFresh('1h'), true);
   });
 
   it('requireFresh without a session middleware fails the request instead of running the action', async () => {

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Request } from 'express';
-import { systemClock } from '../../core/clock.js';
 import { SessionEngine, type EngineConfig } from '../../core/engine.js';
 import { generateSessionId } from '../../core/id.js';
+import { lifetimeConfig } from '../../core/lifetime-options.js';
 import { setFallbackEngineFactory } from './engine-registry.js';
 import { BROWSER_SESSION_TTL } from './memory-store.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
@@ -18,8 +18,8 @@ import { Session } from './session.js';
 const MAX_COOKIE_LENGTH = 4096;
 
 /**
- * An engine with express-session's semantics: no idle timeout (a session lives as long as its
- * cookie, a browser-session cookie's record for a day), no cookie clearing on destroy, no
+ * An engine with express-session's semantics: no idle timeout unless `lifetime` asks (a session
+ * lives as long as its cookie, a browser-session cookie's record for a day), no cookie clearing on destroy, no
  * deadline on store calls unless `storeTimeout` sets one, and sessions of the drop-in's
  * `Session` class.
  */
@@ -34,14 +34,14 @@ export function createEngine(options: ResolvedOptions, store: ResolvedStore): Se
     saveUninitialized: options.saveUninitialized,
     resave: options.resave,
     rolling: options.rolling,
-    idleTimeout: undefined,
-    fallbackTtl: BROWSER_SESSION_TTL,
+    // None unless `lifetime` asks: a session lives as long as its cookie (express-session).
+    ...(options.lifetime === undefined ? { idleTimeout: undefined, fallbackTtl: BROWSER_SESSION_TTL } : lifetimeConfig(options.lifetime, BROWSER_SESSION_TTL)),
     touchAfter: store.touchAfter,
     // None unless the `storeTimeout` option asks: express-session waits as long as a store takes.
     storeTimeout: options.storeTimeout,
     maxCookieLength: MAX_COOKIE_LENGTH,
     clearCookieOnDestroy: false,
-    clock: systemClock,
+    clock: options.clock,
     sessionClass: Session,
     // Off unless asked for: sessions stored by express-session (raw IDs, JSON) stay readable.
     hashStoreKeys: options.hashStoreKeys,

@@ -16,6 +16,7 @@
 import { isFresh as coreIsFresh, markReauthenticated, type LoginOptions } from '../../core/login.js';
 import { kState, Session as CoreSession, type SessionCallback } from '../../core/session.js';
 import { settleExpress } from './errors.js';
+import type { Duration } from '../../core/duration.js';
 
 export type { LoginOptions } from '../../core/login.js';
 
@@ -55,7 +56,7 @@ export function login(session: unknown, userId: string | number, a?: LoginOption
  * Sudo mode: true when the session's user authenticated (`login`, `reauthenticated`) less than
  * `maxAge` ms ago; false when longer ago or never.
  */
-export function isFresh(session: unknown, maxAge: number): boolean {
+export function isFresh(session: unknown, maxAge: Duration): boolean {
   return coreIsFresh(sessionOf(session, 'isFresh(session, maxAge)'), maxAge);
 }
 

@@ -10,6 +10,7 @@
  */
 import { inherits } from 'node:util';
 import { systemClock, type Clock } from '../../core/clock.js';
+import { readForward } from '../../core/forward.js';
 import type { StoreRecord } from '../../core/store.js';
 import { MemoryStore as NativeMemoryStore, type MemoryStoreOptions as NativeMemoryStoreOptions } from '../../stores/memory/index.js';
 import { mayBeIgnored } from './errors.js';
@@ -79,7 +80,9 @@ function settle<T>(promise: Promise<T>, callback: StoreCallback<T> | undefined):
 }
 
 /** The stored value as express-session's session object, without Tessera's own metadata. */
-function toObject(value: string): SessionObject {
+/** The session object of a stored value; `undefined` for the forward a renewed session's old ID leaves (no session). */
+function toObject(value: string): SessionObject | undefined {
+  if (readForward(value) !== undefined) return undefined;
   const { __tessera: _meta, ...session } = JSON.parse(value) as SessionObject;
   return session;
 }
@@ -139,7 +142,8 @@ proto.all = function all(this: MemoryStore, callback?: StoreCallback<Record<stri
     const sessions: Record<string, SessionObject> = Object.create(null) as Record<string, SessionObject>;
     for (const [sid, record] of entries) {
       try {
-        sessions[sid] = toObject(record.value);
+        const session = toObject(record.value);
+        if (session !== undefined) sessions[sid] = session;
       } catch {
         // Not a session (written through the native API): not listed.
       }

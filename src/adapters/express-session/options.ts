@@ -5,8 +5,10 @@
  * @module
  */
 import type { Request } from 'express';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { createKeyring, type EncryptionOptions, type Keyring } from '../../core/keyring.js';
 import { checkPrefixRules } from '../../core/cookie-rules.js';
+import { resolveLifetime, type LifetimeOptions, type LifetimePreset, type ResolvedLifetime } from '../../core/lifetime-options.js';
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
@@ -86,6 +88,19 @@ export interface ExpressSessionOptions {
    * object for express-session stores), which only this middleware can read.
    */
   encryption?: EncryptionOptions | undefined;
+  /**
+   * Tessera's addition: server-side lifetimes, checked on every load from the stored record's
+   * own times, with the native API's meaning (see `LifetimeOptions`): `{ idle, absolute, renew,
+   * grace }` as durations (ms or `'15m'`, `'12h'`, `'30d'`), or a NIST SP 800-63B-4 preset
+   * `'aal1' | 'aal2' | 'aal3'`. A limit left out of the object takes the native default (idle
+   * 30 min, absolute 12 h); `false` turns it off. Default: unset, as express-session, where a
+   * session lives as long as its cookie and the store keep it.
+   * @example
+   * lifetime: { idle: '30m', absolute: '12h', renew: '15m' }
+   */
+  lifetime?: LifetimeOptions | LifetimePreset | undefined;
+  /** Tessera's addition: the time source (ms since the epoch) for lifetimes and cookie expiry, for tests. Default `Date.now`. */
+  clock?: Clock | undefined;
 }
 
 /** The options with express-session's defaults applied. */
@@ -103,12 +118,15 @@ export interface ResolvedOptions {
   storeTimeout: number;
   hashStoreKeys: boolean;
   keyring: Keyring | undefined;
+  /** `undefined` unless the `lifetime` option was given. */
+  lifetime: ResolvedLifetime | undefined;
+  clock: Clock;
 }
 
 /**
  * Applies express-session's defaults and throws its construction-time `TypeError`s
  * (bad `genid`, bad `unset`, `secret: []`; and Tessera's own: a bad `storeTimeout`,
- * `hashStoreKeys` or `encryption`, and a `__Host-`/`__Secure-` name whose static `cookie`
+ * `hashStoreKeys`, `encryption` or `lifetime`, and a `__Host-`/`__Secure-` name whose static `cookie`
  * options break the prefix's rules). A missing secret is not an error here: cookie-parser
  * may supply `req.secret` later, so it is reported per request instead.
  */
@@ -126,6 +144,8 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     throw new TypeError(`hashStoreKeys option must be true or false, got ${JSON.stringify(opts.hashStoreKeys)}`);
   }
   const keyring = opts.encryption === undefined ? undefined : createKeyring(opts.encryption, 'encryption');
+  if (opts.clock !== undefined && typeof opts.clock !== 'function') throw new TypeError('clock option must be a function returning milliseconds');
+  const lifetime = opts.lifetime === undefined ? undefined : resolveLifetime(opts.lifetime);
   const name = opts.name || opts.key || 'connect.sid';
   // Ordinary names keep express-session's behaviour (no check); a __Host-/__Secure- name whose
   // static cookie options break its prefix rules would be dropped by every browser.
@@ -150,5 +170,7 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     storeTimeout: storeTimeout ?? 0,
     hashStoreKeys: opts.hashStoreKeys ?? false,
     keyring,
+    lifetime,
+    clock: opts.clock ?? systemClock,
   };
 }

@@ -8,6 +8,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkMaxAge, isFresh } from '../../core/login.js';
 import { Session } from '../../core/session.js';
+import type { Duration } from '../../core/duration.js';
 
 /** Options of `requireFresh`. */
 export interface RequireFreshOptions {
@@ -32,8 +33,8 @@ export interface RequireFreshOptions {
  * @example
  * app.post('/account/email', requireFresh(10 * 60_000, { handler: (req, res) => res.redirect('/confirm-password') }), changeEmail);
  */
-export function requireFresh(maxAge: number, options: RequireFreshOptions = {}): RequestHandler {
-  checkMaxAge('requireFresh', maxAge);
+export function requireFresh(maxAge: Duration, options: RequireFreshOptions = {}): RequestHandler {
+  const ms = checkMaxAge('requireFresh', maxAge);
   if (typeof options !== 'object' || options === null) throw new TypeError('requireFresh(maxAge, options): options must be an object such as { status: 403 }');
   const { status = 401, handler } = options;
   if (!Number.isInteger(status) || status < 400 || status > 599) {
@@ -46,7 +47,7 @@ export function requireFresh(maxAge: number, options: RequireFreshOptions = {}):
       next(new Error('requireFresh: req.session is not a Tessera session; mount the session middleware before requireFresh'));
       return;
     }
-    if (isFresh(session, maxAge)) {
+    if (isFresh(session, ms)) {
       next();
       return;
     }
