@@ -2,7 +2,8 @@
  * Micro-benchmark of the per-request cost of the key and encryption defaults:
  * `node --import tsx bench/keys-micro.ts`. Prints µs per call of the store-key hash (one per
  * request on the read path), of opening a sealed record (one per read with encryption) and of
- * sealing one (one per write), for a typical ~200-byte record.
+ * sealing one (one per write), for a typical ~200-byte record; then the engine's whole read path
+ * with the defaults on and off, side by side (a ratio).
  *
  * @module
  */
@@ -33,3 +34,50 @@ const keys = ids.map(hashStoreKey);
 perCall('hashStoreKey (SHA-256, base64url)', 200_000, (i) => hashStoreKey(ids[i & 1023] as string));
 perCall(`openEnvelope (${record.length}-byte record)`, 50_000, (i) => openEnvelope(sealed[i & 1023] as string, keys[i & 1023] as string, keyring));
 perCall(`sealEnvelope (${record.length}-byte record)`, 50_000, (i) => sealEnvelope(record, keys[i & 1023] as string, keyring));
+
+// The whole read path in the engine (verify the cookie, hash the key, get, open, decode, commit
+// with nothing to write), with the security defaults on and off, side by side: the order flips
+// every round and the ratio is the median of the per-round ratios. No HTTP, no Express: this is
+// the most the defaults can cost, undiluted by the rest of a request.
+const { SessionManager } = await import('../src/core/manager.js');
+const { MemoryStore } = await import('../src/stores/memory/index.js');
+const { signId } = await import('../src/core/signature.js');
+const BENCH_SECRET = 'Qm2Lx9RtB4vN8kW3pZ6yH1cJ5dG0sFaQp7Tz';
+
+async function readPath(security: object): Promise<(n: number) => Promise<number>> {
+  const manager = new SessionManager<{ user: string; cart: string[] }>({ secret: BENCH_SECRET, store: new MemoryStore(), name: 'sid', warn: () => {}, ...security });
+  const headers: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const { session } = await manager.loadSession({ cookieHeader: undefined, secure: false });
+    session.user = `user-${i}`;
+    session.cart = ['a', 'b'];
+    await manager.commitSession(session, { secure: false, cookieName: 'sid' });
+    headers.push(`sid=${encodeURIComponent(signId(session.id, BENCH_SECRET))}`);
+  }
+  return async (n) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      const { session } = await manager.loadSession({ cookieHeader: headers[i % 1000], secure: false });
+      if (session.isNew) throw new Error('bench: a session did not load');
+      const result = manager.commitNow(session, { secure: false, cookieName: 'sid' });
+      if (result instanceof Promise) await result;
+    }
+    return Number(process.hrtime.bigint() - start) / 1000 / n;
+  };
+}
+
+const secure = await readPath({ hashStoreKeys: true, encryption: { keys: [{ id: 'k1', key: randomBytes(32) }] } });
+const plain = await readPath({ hashStoreKeys: false });
+await secure(20_000);
+await plain(20_000);
+const ratios: number[] = [];
+for (let round = 0; round < 7; round++) {
+  const [first, second] = round % 2 === 0 ? [plain, secure] : [secure, plain];
+  const a = await first(20_000);
+  const b = await second(20_000);
+  const [p, s] = round % 2 === 0 ? [a, b] : [b, a];
+  ratios.push(p / s);
+  console.log(`round ${round + 1}: plain ${p.toFixed(2)} µs, secure ${s.toFixed(2)} µs per read`);
+}
+ratios.sort((x, y) => x - y);
+console.log(`engine read path, secure / plain throughput: median ${ratios[3]?.toFixed(2)} (min ${ratios[0]?.toFixed(2)}, max ${ratios[6]?.toFixed(2)}, 7 rounds)`);
