@@ -111,6 +111,9 @@ export async function writeVersioned(
     const merged = applyDelta(JSON.parse(base.dataJson) as object, JSON.parse(json) as object, JSON.parse(theirs.dataJson) as object, overwritten);
     if (state.userKey === base.userKey) state.userKey = theirs.userKey;
     if (state.authenticatedAt === base.authenticatedAt) state.authenticatedAt = theirs.authenticatedAt;
+    // Times no request changes on a record it keeps (a renewal elsewhere moved issuedAt): theirs.
+    const meta = found.decoded.meta;
+    if (meta !== undefined) Object.assign(state, { createdAt: meta.createdAt, issuedAt: meta.issuedAt ?? meta.createdAt });
     assignData(session, merged);
     json = dataToJson(merged);
     rememberRecord(state, found.record.version ?? 0, theirs);
