@@ -34,7 +34,9 @@ function decideAndWrite(engine: SessionEngine, session: Session, ctx: CommitCont
   const state = session[kState];
   const config = engine.config;
   if (state.destroyed) {
-    const clear = config.clearCookieOnDestroy && (state.cookieId !== undefined || state.staleCookie === true);
+    // Destroyed by another request, not this one (`merge.ts`): no cookie, not even a clearing
+    // one, as below.
+    const clear = config.clearCookieOnDestroy && state.superseded !== true && (state.cookieId !== undefined || state.staleCookie === true);
     if (!clear) return { setCookie: undefined, stored: 'none' };
     return withHeaders(engine, { setCookie: clearingCookie(engine, session, ctx), stored: 'none' }, config.clearSiteData);
   }

@@ -126,6 +126,20 @@ describe('merge: two requests on one session', () => {
     await assert.rejects(late.session.save(), (e: unknown) => isTesseraError(e, 'ERR_SESSION_DESTROYED'), 'the dropped session counts as destroyed');
   });
 
+  it('sends no cookie, not even a clearing one, when an explicit save() found the session destroyed meanwhile', async () => {
+    const { client, store, manager, open } = setup();
+    const first = await client.request((s) => void (s.n = 1));
+    const late = await open();
+    const logout = await open();
+    await logout.session.destroy();
+    await logout.commit();
+    late.session.n = 2;
+    await late.session.save();
+    const result = await late.commit();
+    assert.deepEqual({ setCookie: result.setCookie, stored: result.stored }, { setCookie: undefined, stored: 'none' });
+    assert.equal(await store.get(manager.storeKey(first.session.id)), undefined);
+  });
+
   it('writes through the forward of a session renewed since it was loaded, keeping the renewal', async () => {
     const { client, clock, manager, store, open } = setup({ lifetime: { renew: '15m' } });
     const first = await client.request((s) => void (s.n = 1));

@@ -101,6 +101,7 @@ export async function writeVersioned(
       // (nothing to protect), try again; for a loaded one, it was destroyed: stay dead.
       if (expected === null) continue;
       state.destroyed = true;
+      state.superseded = true;
       engine.emit('conflict', { key, overwritten: [], outcome: 'dropped', attempts: attempt });
       return undefined;
     }

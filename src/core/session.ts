@@ -89,6 +89,11 @@ export interface SessionState {
    * request (`null`: it has none yet, so a write must create it); unset: writes are plain `set`s.
    */
   version?: number | null | undefined;
+  /**
+   * `concurrency: 'merge'`: another request deleted the record since this one loaded it, so this
+   * one's write was dropped (and `destroyed` set). Its response sends no cookie at all.
+   */
+  superseded?: boolean;
   /** `concurrency: 'merge'`: what the record held at `version`, this request's changes being computed against it (see `merge.ts`). */
   base?: MergeBase | undefined;
 }
