@@ -69,7 +69,7 @@ const MIB = 1024 * 1024;
  * may find nothing left to count.
  *
  * Not checked, because no test can observe them from outside: "`get` should be one round trip",
- * "`touch` should be a single command", and "`close` must not close connections the user passed
+ * "`setIfVersion` should be one round trip", "`touch` should be a single command", and "`close` must not close connections the user passed
  * in" (test that in the store's own suite, with the connection it passes in).
  *
  * @param name - The suite's name in the report, e.g. `'MyStore'`.
