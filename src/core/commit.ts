@@ -34,7 +34,9 @@ function decideAndWrite(engine: SessionEngine, session: Session, ctx: CommitCont
   const state = session[kState];
   const config = engine.config;
   if (state.destroyed) {
-    const clear = config.clearCookieOnDestroy && (state.cookieId !== undefined || state.staleCookie === true);
+    // Destroyed by another request, not this one (`merge.ts`): no cookie, not even a clearing
+    // one, as below.
+    const clear = config.clearCookieOnDestroy && state.superseded !== true && (state.cookieId !== undefined || state.staleCookie === true);
     if (!clear) return { setCookie: undefined, stored: 'none' };
     return withHeaders(engine, { setCookie: clearingCookie(engine, session, ctx), stored: 'none' }, config.clearSiteData);
   }
@@ -62,7 +64,10 @@ function decideAndWrite(engine: SessionEngine, session: Session, ctx: CommitCont
     if (state.staleCookie === true) return withHeaders(engine, { setCookie: clearingCookie(engine, session, ctx), stored });
     return { setCookie: undefined, stored };
   };
-  if (decision.save) return writeSession(engine, session, dataJson, now).then(() => finish('saved'));
+  // A write dropped because another request destroyed the session since this one loaded it
+  // (`merge.ts`): no cookie. Not even a clearing one: the browser may already hold the cookie
+  // of the session that replaced it (a login in another tab), which it would delete.
+  if (decision.save) return writeSession(engine, session, dataJson, now).then((written) => (written ? finish('saved') : { setCookie: undefined, stored: 'none' }));
   if (decision.touch && touchDue(engine, session, now)) {
     return touchSession(engine, session, dataJson, now).then(() => finish('touched'));
   }

@@ -14,6 +14,12 @@ function recordingSets() {
     sets.push({ ...record });
     return set(key, record);
   };
+  // The writes of `concurrency: 'merge'` (the default on MemoryStore).
+  const setIfVersion = store.setIfVersion.bind(store);
+  store.setIfVersion = (key, record, expected) => {
+    sets.push({ ...record });
+    return setIfVersion(key, record, expected);
+  };
   return { ...setup, sets };
 }
 

@@ -143,7 +143,7 @@ describe('engine: store failures', () => {
     const manager = new SessionManager<TestData>({ secret: TEST_SECRET, store, clock: clock.now, warn: () => {} });
     await assert.rejects(
       new SessionClient(manager).request((s) => void (s.user = 'x'.repeat(500))),
-      (e: unknown) => isTesseraError(e, 'ERR_STORE_VALUE_TOO_LARGE') && (e as StoreError).operation === 'set',
+      (e: unknown) => isTesseraError(e, 'ERR_STORE_VALUE_TOO_LARGE') && (e as StoreError).operation === 'setIfVersion',
     );
   });
 });

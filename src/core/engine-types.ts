@@ -58,7 +58,16 @@ export interface EngineConfig {
   sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
   /** What to do while the store is down (see `outage-policy.ts`). Unset: no fail-fast, every load failure fails. */
   outage?: OutageConfig | undefined;
+  /**
+   * `'merge'`: write with compare-and-set on the record's version and merge this request's changes
+   * on a conflict (see `merge.ts`; the store must have `setIfVersion`). Unset or
+   * `'last-write-wins'`: plain `set`s, the last whole-session write wins.
+   */
+  concurrency?: Concurrency | undefined;
 }
+
+/** How concurrent writes of one session are reconciled (the `concurrency` option). */
+export type Concurrency = 'merge' | 'last-write-wins';
 
 /** The request facts the engine needs. */
 export interface RequestContext {
@@ -118,6 +127,24 @@ export interface SessionEvents {
   circuit: [state: CircuitState];
   /** `onStoreError: 'anonymous'`: the store could not be read, so the request got this fresh, never-saved session. */
   degraded: [error: StoreError, session: Session];
+  /** `concurrency: 'merge'`: another request wrote the session between this one's load and write (see `ConflictInfo`). */
+  conflict: [info: ConflictInfo];
+}
+
+/** The payload of the `conflict` event. */
+export interface ConflictInfo {
+  /** The store key of the record (never the session ID). */
+  key: string;
+  /**
+   * `merged`: this request's changes were applied to the current record and written; `dropped`:
+   * the record was deleted since this request loaded it (logout, regenerate, login elsewhere), so
+   * nothing was written and no cookie sent (a destroyed session stays dead).
+   */
+  outcome: 'merged' | 'dropped';
+  /** The data keys both requests changed: the other request's value was replaced by this one's (the later write wins). */
+  overwritten: string[];
+  /** How many writes were tried, the successful one included. */
+  attempts: number;
 }
 
 /** The payload of the `expired` event. */

@@ -18,6 +18,7 @@ import { hashStoreKey } from './keys.js';
 import { isFresh, loginSession, markReauthenticated, type LoginOptions } from './login.js';
 import { findRecord } from './find-record.js';
 import type { Duration } from './duration.js';
+import { EMPTY_BASE, rememberRecord } from './merge.js';
 import { writeSession } from './persist.js';
 import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
@@ -28,7 +29,7 @@ import { callStore } from './store-call.js';
 import { isDegraded, markDegraded, refuseIfDegraded, StoreGuard } from './outage-policy.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
-export type { CommitContext, CommitHeader, CommitResult, EngineConfig, ExpiredInfo, InvalidRecordInfo, RenewedInfo, RequestContext, SessionEvents } from './engine-types.js';
+export type { CommitContext, CommitHeader, CommitResult, Concurrency, ConflictInfo, EngineConfig, ExpiredInfo, InvalidRecordInfo, RenewedInfo, RequestContext, SessionEvents } from './engine-types.js';
 
 /** The session engine. See the module comment. */
 export class SessionEngine extends EventEmitter<SessionEvents> {
@@ -160,11 +161,24 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         request: ctx.request,
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
+        ...this.#noRecordYet(),
       },
       cookie,
     );
     this.emit('created', session);
     return session;
+  }
+
+  /** With `concurrency: 'merge'`, the version state of a session whose record does not exist yet: its first write must create it. */
+  #noRecordYet(): Pick<SessionState, 'version' | 'base'> {
+    return this.config.concurrency === 'merge' ? { version: null, base: EMPTY_BASE } : {};
+  }
+
+  /** With `concurrency: 'merge'`, remembers the version and contents of the record a session was read from. */
+  #rememberLoaded(state: SessionState, record: StoreRecord, decoded: DecodedRecord): void {
+    // A record without a version (a store that stopped reporting one) is written as before: `set`.
+    if (this.config.concurrency !== 'merge' || record.version === undefined) return;
+    rememberRecord(state, record.version, { dataJson: decoded.dataJson, userKey: record.userKey, authenticatedAt: decoded.meta?.authenticatedAt });
   }
 
   #newSession(state: SessionState, cookie: SessionCookie): Session {
@@ -206,6 +220,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
     assignData(session, decoded.data);
+    this.#rememberLoaded(session[kState], record, decoded);
     // A record without Tessera's times (express-session's) is written once, so that its absolute
     // period, which starts now, is kept (a read-only session would otherwise never age).
     if (decoded.meta === undefined && this.config.absoluteTimeout !== undefined) session[kState].savedHash = undefined;
@@ -286,6 +301,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     state.destroyed = false;
     state.savedHash = undefined;
     state.loadedExpiresAt = undefined;
+    // The new ID has no record yet: its first write creates one (and the old one stays deleted).
+    Object.assign(state, this.#noRecordYet());
     if (!options.keep) {
       assignData(session, {});
       state.createdAt = this.config.clock();
@@ -331,6 +348,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     state.loadedExpiresAt = record.expiresAt;
     if (decoded.meta?.createdAt !== undefined) state.createdAt = decoded.meta.createdAt;
     if (decoded.meta !== undefined) state.authenticatedAt = decoded.meta.authenticatedAt;
+    this.#rememberLoaded(state, record, decoded);
   }
 
   /** Deletes the renewal forward leading to a session, if any; best effort (it leads nowhere once the session is gone). */

@@ -35,6 +35,7 @@ export class TesseraError extends Error {
 export type StoreOperation =
   | 'get'
   | 'set'
+  | 'setIfVersion'
   | 'touch'
   | 'delete'
   | 'listByUser'

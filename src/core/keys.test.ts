@@ -20,7 +20,7 @@ describe('SessionManager store keys', () => {
   it('hashes the session ID for every store call by default', async () => {
     const { manager, store, client } = setupSessions();
     const calls: string[] = [];
-    for (const method of ['get', 'set', 'touch', 'delete'] as const) {
+    for (const method of ['get', 'set', 'setIfVersion', 'touch', 'delete'] as const) {
       const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
       (store as unknown as Record<string, unknown>)[method] = (key: string, ...rest: unknown[]) => {
         calls.push(`${method} ${key}`);
@@ -35,7 +35,7 @@ describe('SessionManager store keys', () => {
     assert.equal(manager.storeKey(id), key);
     await client.request((s) => s.touch());
     await client.request((s) => s.regenerate({ keep: true }));
-    assert.deepEqual(calls.slice(0, 5), [`set ${key}`, `get ${key}`, `touch ${key}`, `get ${key}`, `delete ${key}`]);
+    assert.deepEqual(calls.slice(0, 5), [`setIfVersion ${key}`, `get ${key}`, `touch ${key}`, `get ${key}`, `delete ${key}`]);
     assert.ok(calls.every((c) => !c.includes(id)), 'no store call ever sees a session ID');
     assert.equal(await store.get(id), undefined);
   });

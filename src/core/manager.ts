@@ -20,6 +20,8 @@ import { clearSiteDataValue, DEFAULT_CLEAR_SITE_DATA, type ClearSiteDataType } f
 import { kState } from './session.js';
 import { resolveOutage, type OnStoreError } from './outage-policy.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { resolveConcurrency } from './merge.js';
+import type { Concurrency } from './engine-types.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
 /** A session whose data is typed by `T`. */
@@ -111,6 +113,17 @@ export interface SessionManagerOptions {
    * sends every call to the store.
    */
   circuitBreaker?: CircuitBreakerOptions | false;
+  /**
+   * How two requests that write one session at the same time are reconciled. `'merge'` (the
+   * default with a store that can compare-and-set: every Tessera store) writes with the version
+   * the request loaded; when another request wrote in between, it re-reads the session, applies
+   * this request's own changes (the top-level keys it set, changed or deleted) and writes again,
+   * so different keys are never lost, the later write wins for the same key (a `conflict` event
+   * says so), and a session destroyed meanwhile stays destroyed. `'last-write-wins'` (the only
+   * choice, and the default, with an express-session store behind `tessera/connect`) writes the
+   * whole session, as express-session does.
+   */
+  concurrency?: Concurrency;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
   /**
@@ -206,8 +219,10 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
     const genid = options.genid;
+    const store = options.store ?? new MemoryStore({ clock });
+    const concurrency = resolveConcurrency(options.concurrency, store);
     super({
-      store: options.store ?? new MemoryStore({ clock }),
+      store,
       secrets,
       genid: genid ? () => genid() : generateSessionId,
       cookie,
@@ -225,6 +240,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       hashStoreKeys: options.hashStoreKeys ?? true,
       keyring,
       outage,
+      concurrency,
     });
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);

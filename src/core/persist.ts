@@ -8,8 +8,9 @@
 import { encodeRecord, sealValue, type RecordMeta } from './codec.js';
 import { fingerprint } from './fingerprint.js';
 import { absoluteDeadline } from './lifetime.js';
+import { writeVersioned } from './merge.js';
 import { kState, type Session } from './session.js';
-import type { StoreRecord } from './store.js';
+import { supportsVersions, type StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
 
 /**
@@ -42,17 +43,30 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   return record;
 }
 
-/** Stores the session under its current ID (`set`) and notes what was written. */
-export async function writeSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<void> {
+/**
+ * Stores the session under its current ID and notes what was written: a `set`, or with
+ * `concurrency: 'merge'` a compare-and-set that merges on conflict (`merge.ts`). Resolves to
+ * `false` when nothing was written because the record was deleted since it was loaded (the
+ * session is then marked destroyed), `true` otherwise.
+ */
+export async function writeSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<boolean> {
   const state = session[kState];
-  const key = engine.keyOf(state);
-  const record = buildRecord(engine, session, key, dataJson, now);
-  await engine.callStore('set', () => engine.config.store.set(key, record));
+  let record: StoreRecord;
+  if (state.version !== undefined && engine.config.concurrency === 'merge' && supportsVersions(engine.config.store)) {
+    const written = await writeVersioned(engine, session, dataJson, (key, json) => buildRecord(engine, session, key, json, now));
+    if (written === undefined) return false;
+    ({ dataJson, record } = written);
+  } else {
+    const key = engine.keyOf(state);
+    record = buildRecord(engine, session, key, dataJson, now);
+    await engine.callStore('set', () => engine.config.store.set(key, record));
+  }
   state.savedHash = fingerprint(dataJson, state.userKey, state.authenticatedAt);
   state.loadedExpiresAt = record.expiresAt;
   state.seenAt = now;
   state.touchRequested = false;
   engine.emit('saved', session);
+  return true;
 }
 
 /**

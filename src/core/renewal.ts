@@ -37,13 +37,17 @@ export function renewalDue(engine: SessionEngine, session: Session, now: number)
 /** Moves a loaded session to a new ID, leaving a forward under the old key (see the module comment). */
 export async function renewSession(engine: SessionEngine, session: Session, now: number): Promise<void> {
   const state = session[kState];
-  const { id: oldId, issuedAt, savedHash, loadedExpiresAt } = state;
+  const { id: oldId, issuedAt, savedHash, loadedExpiresAt, version, base } = state;
   const oldKey = engine.keyOf(state);
   const rollBack = (): void => {
-    Object.assign(state, { id: oldId, issuedAt, savedHash, loadedExpiresAt, keyMemo: { id: oldId, key: oldKey } });
+    Object.assign(state, { id: oldId, issuedAt, savedHash, loadedExpiresAt, version, base, keyMemo: { id: oldId, key: oldKey } });
   };
   state.id = engine.config.genid(state.request);
   state.issuedAt = now;
+  // With `concurrency: 'merge'` the new key's record is created (expected version: none); the
+  // forward then overwrites the old record, so a parallel request's write from the old version
+  // conflicts, follows the forward and merges into the new record.
+  if (version !== undefined) state.version = null;
   const key = engine.keyOf(state);
   try {
     await writeSession(engine, session, dataToJson(sessionData(session)), now);

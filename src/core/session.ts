@@ -10,6 +10,7 @@ import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { SessionEngine } from './engine.js';
 import type { LoginOptions } from './login.js';
 import type { Duration } from './duration.js';
+import type { MergeBase } from './merge.js';
 
 /**
  * The data your app keeps in sessions. Augment it to type `req.session`:
@@ -83,6 +84,18 @@ export interface SessionState {
   forwarded?: boolean;
   /** The store key of a renewal forward leading to this session, deleted with it by `destroy`/`regenerate`. */
   forwardKey?: string | undefined;
+  /**
+   * `concurrency: 'merge'`: the version of the session's record as loaded or last written in this
+   * request (`null`: it has none yet, so a write must create it); unset: writes are plain `set`s.
+   */
+  version?: number | null | undefined;
+  /**
+   * `concurrency: 'merge'`: another request deleted the record since this one loaded it, so this
+   * one's write was dropped (and `destroyed` set). Its response sends no cookie at all.
+   */
+  superseded?: boolean;
+  /** `concurrency: 'merge'`: what the record held at `version`, this request's changes being computed against it (see `merge.ts`). */
+  base?: MergeBase | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */

@@ -30,6 +30,12 @@ export interface StoreRecord {
    * and no store has to keep it or give it back from `get`.
    */
   disposable?: boolean;
+  /**
+   * The record's version, from `get` of a store that has `setIfVersion` (ignored by `set`): a
+   * non-negative integer that every write of the key (`set`, `setIfVersion`) changes and `touch`
+   * leaves alone. A record written before the store kept versions reads as `0`.
+   */
+  version?: number;
 }
 
 /**
@@ -59,11 +65,29 @@ export interface Store {
   set(key: string, record: StoreRecord): Promise<void>;
 
   /**
+   * Writes a record only if the stored one is still the version the caller read (optional):
+   * compare-and-set, so two requests on one session cannot silently overwrite each other.
+   * `expected` is the `version` a `get` returned, or `null` for "there must be no record".
+   * - It must write (value, expiry and user key together, as `set` does) and resolve to the new
+   *   version when the key holds an unexpired record of version `expected`, or, for `null`, when
+   *   the key is missing or expired; otherwise it must write nothing and resolve to `false`.
+   * - It must never recreate a record that was deleted or has expired when `expected` is a number.
+   * - It must be atomic: of concurrent calls with the same `expected`, exactly one may succeed.
+   * - The version it resolves to must be the one a later `get` returns, and must differ from
+   *   `expected`; a later `set` or `setIfVersion` must change it again, a `touch` must not.
+   * - It should refuse an oversized value as `set` does (`ERR_STORE_VALUE_TOO_LARGE`).
+   * - It should be one round trip to the server.
+   */
+  setIfVersion?(key: string, record: StoreRecord, expected: number | null): Promise<number | false>;
+
+  /**
    * Extends the expiry of an existing record to `record.expiresAt`.
    * - It must not rewrite the stored value (`record.value` is the current value, passed for
    *   stores that need it, such as express-session stores behind `tessera/connect`).
    * - It must resolve, writing nothing, when the key is missing or expired.
    * - It should be a single command or statement.
+   * - It must not change the record's `version`: a touch does not lose anyone's update, so it
+   *   must not make a concurrent `setIfVersion` fail.
    */
   touch(key: string, record: StoreRecord): Promise<void>;
 
@@ -131,4 +155,9 @@ export function storeAvailable(store: Store): boolean {
   } catch {
     return true;
   }
+}
+
+/** Whether the store can compare-and-set on a record version (has `setIfVersion`). */
+export function supportsVersions(store: Store): store is Store & Required<Pick<Store, 'setIfVersion'>> {
+  return typeof store.setIfVersion === 'function';
 }

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isTesseraError } from '../core/errors.js';
 import type { Store, StoreRecord } from '../core/store.js';
 import { userTests } from './conformance-by-user.js';
+import { versionTests } from './conformance-versions.js';
 import {
   assertRecord,
   assertSameKeys,
@@ -68,7 +69,7 @@ const MIB = 1024 * 1024;
  * may find nothing left to count.
  *
  * Not checked, because no test can observe them from outside: "`get` should be one round trip",
- * "`touch` should be a single command", and "`close` must not close connections the user passed
+ * "`setIfVersion` should be one round trip", "`touch` should be a single command", and "`close` must not close connections the user passed
  * in" (test that in the store's own suite, with the connection it passes in).
  *
  * @param name - The suite's name in the report, e.g. `'MyStore'`.
@@ -248,6 +249,7 @@ export function storeConformance(
     });
 
     userTests({ check, record, waitPastShort });
+    versionTests({ check, record, waitPastShort, expectRecord, maxValueBytes });
 
     describe('prune', () => {
       check('deletes expired records and keeps unexpired ones', async (store, ns, t) => {

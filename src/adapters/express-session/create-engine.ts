@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import { SessionEngine, type EngineConfig } from '../../core/engine.js';
 import { generateSessionId } from '../../core/id.js';
 import { lifetimeConfig } from '../../core/lifetime-options.js';
+import { resolveConcurrency } from '../../core/merge.js';
 import { setFallbackEngineFactory } from './engine-registry.js';
 import { BROWSER_SESSION_TTL } from './memory-store.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
@@ -21,7 +22,7 @@ const MAX_COOKIE_LENGTH = 4096;
  * An engine with express-session's semantics: no idle timeout unless `lifetime` asks (a session
  * lives as long as its cookie, a browser-session cookie's record for a day), no cookie clearing on destroy, no
  * deadline on store calls unless `storeTimeout` sets one, and sessions of the drop-in's
- * `Session` class.
+ * `Session` class. Concurrent writes merge (compare-and-set) only with a Tessera store passed in.
  */
 export function createEngine(options: ResolvedOptions, store: ResolvedStore): SessionEngine {
   const { genid } = options;
@@ -46,6 +47,8 @@ export function createEngine(options: ResolvedOptions, store: ResolvedStore): Se
     // Off unless asked for: sessions stored by express-session (raw IDs, JSON) stay readable.
     hashStoreKeys: options.hashStoreKeys,
     keyring: options.keyring,
+    // Merge by default with a Tessera store (compare-and-set); an express-session store cannot.
+    concurrency: resolveConcurrency(options.concurrency, store.native, 'concurrency option'),
   };
   // Read when a touch is considered: a `session.MemoryStore` whose methods an app replaced gets
   // express-session's touch on every request from then on (see `DropInStore.touchAfter`).

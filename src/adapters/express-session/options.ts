@@ -12,6 +12,7 @@ import { resolveLifetime, type LifetimeOptions, type LifetimePreset, type Resolv
 import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
+import type { Concurrency } from '../../core/engine-types.js';
 // Not from stores/connect/index.js: that also reaches the bridge class built on express-session's
 // types, which a drop-in user without @types/express-session does not have.
 import type { ExpressSessionStoreLike } from '../../stores/connect/express-session-store-adapter.js';
@@ -89,6 +90,18 @@ export interface ExpressSessionOptions {
    */
   encryption?: EncryptionOptions | undefined;
   /**
+   * Tessera's addition: how two requests that write one session at the same time are reconciled.
+   * `'merge'` (the default with a Tessera store passed as `store`: `RedisStore`, `PostgresStore`,
+   * `SqliteStore`, `tessera/memory`'s `MemoryStore`) writes with compare-and-set on the version the
+   * request loaded and, when another request wrote in between, re-applies this request's own
+   * changes (the top-level keys it set, changed or deleted) to the current session: nothing is
+   * lost, the later write wins for the same key, and a session destroyed or regenerated meanwhile
+   * is not brought back. `'last-write-wins'` (the only choice, and the default, with an
+   * express-session store, `session.MemoryStore` included) writes the whole session, as
+   * express-session does.
+   */
+  concurrency?: Concurrency | undefined;
+  /**
    * Tessera's addition: server-side lifetimes, checked on every load from the stored record's
    * own times, with the native API's meaning (see `LifetimeOptions`): `{ idle, absolute, renew,
    * grace }` as durations (ms or `'15m'`, `'12h'`, `'30d'`), or a NIST SP 800-63B-4 preset
@@ -120,6 +133,8 @@ export interface ResolvedOptions {
   keyring: Keyring | undefined;
   /** `undefined` unless the `lifetime` option was given. */
   lifetime: ResolvedLifetime | undefined;
+  /** As given; checked against the store (and defaulted) when the engine is built. */
+  concurrency: unknown;
   clock: Clock;
 }
 
@@ -171,6 +186,7 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     hashStoreKeys: opts.hashStoreKeys ?? false,
     keyring,
     lifetime,
+    concurrency: opts.concurrency,
     clock: opts.clock ?? systemClock,
   };
 }

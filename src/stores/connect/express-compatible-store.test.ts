@@ -143,7 +143,7 @@ describe('toExpressSessionStore', () => {
     const store = toExpressSessionStore(native, { clock: () => now, defaultTtl: 1000 });
     const expires = new Date(now + 5000);
     await call<void>((cb) => store.set('dated', sess(expires, { a: 1 }), cb));
-    assert.deepEqual(await native.get('dated'), { value: JSON.stringify(sess(expires, { a: 1 })), expiresAt: now + 5000 });
+    assert.deepEqual(await native.get('dated'), { value: JSON.stringify(sess(expires, { a: 1 })), expiresAt: now + 5000, version: 1 });
     await call<void>((cb) => store.set('string-dated', sess(expires.toISOString()), cb));
     assert.equal((await native.get('string-dated'))?.expiresAt, now + 5000);
     await call<void>((cb) => store.set('browser-session', sess(null), cb));

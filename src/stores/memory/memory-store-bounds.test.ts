@@ -87,10 +87,10 @@ describe('MemoryStore eviction order', () => {
     assert.deepEqual(await present(s, ['d', 'k', 'k2']), ['k', 'k2']);
   });
 
-  it('returns records without the hint: get gives back value, expiry and user key only', async () => {
+  it('returns records without the hint: get gives back value, expiry, user key and version only', async () => {
     const s = store({});
     await s.set('d', { value: '{}', expiresAt: LATER, userKey: 'u', disposable: true });
-    assert.deepEqual(await s.get('d'), { value: '{}', expiresAt: LATER, userKey: 'u' });
+    assert.deepEqual(await s.get('d'), { value: '{}', expiresAt: LATER, userKey: 'u', version: 1 });
   });
 });
 

@@ -57,7 +57,7 @@ describe('MemoryStore expiry and eviction', () => {
     clock.now = 1600;
     await store.touch('dead', { value: 'v', expiresAt: 9000 });
     assert.equal(await store.get('dead'), undefined);
-    assert.deepEqual(await store.get('live'), { value: 'v', expiresAt: 9000, userKey: 'u' });
+    assert.deepEqual(await store.get('live'), { value: 'v', expiresAt: 9000, userKey: 'u', version: 1 });
   });
 
   it('evicts the least recently used record beyond maxSessions (get and touch count as use)', async () => {
@@ -142,7 +142,7 @@ describe('MemoryStore records and user index', () => {
     await store.set('a', { value: 'A', expiresAt: 1500 });
     await store.set('b', { value: 'B', expiresAt: 3000, userKey: 'u' });
     clock.now = 2000;
-    assert.deepEqual(await store.all(), [['b', { value: 'B', expiresAt: 3000, userKey: 'u' }]]);
+    assert.deepEqual(await store.all(), [['b', { value: 'B', expiresAt: 3000, userKey: 'u', version: 1 }]]);
     await store.clear();
     assert.equal(store.size, 0);
     assert.deepEqual(await store.all(), []);

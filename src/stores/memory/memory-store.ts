@@ -28,7 +28,8 @@ const DONE: Promise<void> = Promise.resolve();
  * expired records. A `userKey -> keys`
  * index serves `listByUser`/`deleteByUser` and is updated on every overwrite, delete, eviction and
  * expiry. Methods return already-settled promises: no timer, no I/O, so no `timeout` option.
- * `set` stores a copy of the record; `get` returns the store's own copy (not a fresh one, to keep
+ * Each record carries a version (1 on creation, one more on every write, unchanged by a touch)
+ * for `setIfVersion`. `set` stores a copy of the record; `get` returns the store's own copy (not a fresh one, to keep
  * the hot path allocation-free), so treat it as read-only.
  *
  * Sessions live only as long as the process and are not shared between processes: use
@@ -104,34 +105,24 @@ export class MemoryStore implements Store {
    * returned by `get`.
    */
   set(key: string, record: StoreRecord): Promise<void> {
-    const { value, expiresAt, userKey } = record;
-    // A value built by concatenation (as the core's codec builds it) is a V8 "rope" that keeps
-    // every piece alive; flattening it (byteLength reads it all) halves the memory a stored
-    // session holds (measured: ~700 -> ~360 heap bytes for a small session).
-    const valueBytes = Buffer.byteLength(value);
-    // Keys are ASCII (the Store contract), so their length is their size in bytes.
-    const bytes = valueBytes + key.length;
-    if (valueBytes > this.#maxValueBytes || bytes > this.#maxBytes) {
-      const limit = valueBytes > this.#maxValueBytes ? `maxValueBytes (${this.#maxValueBytes} bytes)` : `maxBytes (${this.#maxBytes} bytes)`;
-      return Promise.reject(new StoreError('set', `session value is larger than ${limit}`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }));
-    }
-    const first = record.disposable === true;
-    // A copy, so the caller may reuse its object. Not frozen: Object.freeze cost a third of set's time.
-    const copy = userKey === undefined ? { value, expiresAt } : { value, expiresAt, userKey };
-    const records = this.#records;
-    const entry = records.find(key);
-    if (entry === undefined) {
-      records.add(key, copy, bytes, first);
-      if (userKey !== undefined) this.#index(key, userKey);
-    } else {
-      if (entry.value.userKey !== userKey) {
-        this.#unindex(key, entry.value.userKey);
-        if (userKey !== undefined) this.#index(key, userKey);
-      }
-      records.replace(entry, copy, bytes, first);
-    }
-    while (records.size > this.#maxSessions || records.weight > this.#maxBytes) this.#remove(records.oldest()!);
+    const bytes = this.#measure('set', record.value, key);
+    if (typeof bytes !== 'number') return bytes;
+    this.#write(key, record, bytes, this.#records.find(key));
     return DONE;
+  }
+
+  /**
+   * Writes the record only if the stored one is unexpired and of version `expected` (or, for
+   * `null`, missing or expired); resolves to the new version, or `false` writing nothing.
+   * Atomic for free: nothing else runs between the check and the write in one process.
+   */
+  setIfVersion(key: string, record: StoreRecord, expected: number | null): Promise<number | false> {
+    const bytes = this.#measure('setIfVersion', record.value, key);
+    if (typeof bytes !== 'number') return bytes;
+    const entry = this.#records.find(key);
+    const live = entry !== undefined && entry.value.expiresAt > this.#clock() ? entry : undefined;
+    if (expected === null ? live !== undefined : live === undefined || live.value.version !== expected) return Promise.resolve(false);
+    return Promise.resolve(this.#write(key, record, bytes, entry));
   }
 
   /** Sets a new expiry on an unexpired record, keeping its value and user key. */
@@ -210,6 +201,43 @@ export class MemoryStore implements Store {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     return DONE;
+  }
+
+  /** The bytes `maxBytes` counts for the record, or the rejection of a value over `maxValueBytes` or `maxBytes`. */
+  #measure(operation: 'set' | 'setIfVersion', value: string, key: string): number | Promise<never> {
+    // A value built by concatenation (as the core's codec builds it) is a V8 "rope" that keeps
+    // every piece alive; flattening it (byteLength reads it all) halves the memory a stored
+    // session holds (measured: ~700 -> ~360 heap bytes for a small session).
+    const valueBytes = Buffer.byteLength(value);
+    // Keys are ASCII (the Store contract), so their length is their size in bytes.
+    const bytes = valueBytes + key.length;
+    if (valueBytes <= this.#maxValueBytes && bytes <= this.#maxBytes) return bytes;
+    const limit = valueBytes > this.#maxValueBytes ? `maxValueBytes (${this.#maxValueBytes} bytes)` : `maxBytes (${this.#maxBytes} bytes)`;
+    return Promise.reject(new StoreError(operation, `session value is larger than ${limit}`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }));
+  }
+
+  /** Stores a copy of the record over `entry` (the key's current entry, if any) at the next version; returns it. */
+  #write(key: string, record: StoreRecord, bytes: number, entry: RecencyEntry<StoreRecord> | undefined): number {
+    const { value, expiresAt, userKey } = record;
+    // Each write moves the version on from the one it replaces (expired or not), so a reader
+    // holding an older version never matches again.
+    const version = (entry?.value.version ?? 0) + 1;
+    const first = record.disposable === true;
+    // A copy, so the caller may reuse its object. Not frozen: Object.freeze cost a third of set's time.
+    const copy: StoreRecord = userKey === undefined ? { value, expiresAt, version } : { value, expiresAt, userKey, version };
+    const records = this.#records;
+    if (entry === undefined) {
+      records.add(key, copy, bytes, first);
+      if (userKey !== undefined) this.#index(key, userKey);
+    } else {
+      if (entry.value.userKey !== userKey) {
+        this.#unindex(key, entry.value.userKey);
+        if (userKey !== undefined) this.#index(key, userKey);
+      }
+      records.replace(entry, copy, bytes, first);
+    }
+    while (records.size > this.#maxSessions || records.weight > this.#maxBytes) this.#remove(records.oldest()!);
+    return version;
   }
 
   #sweep(): number {

@@ -116,10 +116,31 @@ describe('PostgresStore', skipUnless(available, 'PostgreSQL'), () => {
     const store = open();
     const value = '{"cookie":{},"name":"Zoë 🎉"}';
     await store.set('a', { value, expiresAt: now + 60_000, userKey: 'u1' });
-    assert.deepEqual(await store.get('a'), { value, expiresAt: now + 60_000, userKey: 'u1' });
+    assert.deepEqual(await store.get('a'), { value, expiresAt: now + 60_000, userKey: 'u1', version: 1 });
     await store.set('a', { value: 'second', expiresAt: now + 5 });
-    assert.deepEqual(await store.get('a'), { value: 'second', expiresAt: now + 5 });
+    assert.deepEqual(await store.get('a'), { value: 'second', expiresAt: now + 5, version: 2 });
     assert.equal(await store.get('missing'), undefined);
+  });
+
+  it('adds the version column to a table from before versions, whose rows read as version 0 and stay writable', async () => {
+    await pool.query(`CREATE TABLE "${schema}"."legacy" (key text PRIMARY KEY, value text NOT NULL, expires_at bigint NOT NULL, user_key text NULL)`);
+    await pool.query(`INSERT INTO "${schema}"."legacy" VALUES ('old', 'legacy', $1, 'u')`, [now + 60_000]);
+    const store = open({ table: 'legacy' });
+    assert.deepEqual(await store.get('old'), { value: 'legacy', expiresAt: now + 60_000, userKey: 'u', version: 0 });
+    assert.equal(await store.setIfVersion('old', { value: 'stale', expiresAt: now + 60_000 }, 1), false);
+    assert.equal(await store.setIfVersion('old', { value: 'migrated', expiresAt: now + 60_000, userKey: 'u' }, 0), 1);
+    // A second store on the migrated table finds the column and changes nothing.
+    assert.deepEqual(await open({ table: 'legacy' }).get('old'), { value: 'migrated', expiresAt: now + 60_000, userKey: 'u', version: 1 });
+  });
+
+  it('explains a table without the version column when createTable is false', async () => {
+    await pool.query(`CREATE TABLE "${schema}"."unmigrated" (key text PRIMARY KEY, value text NOT NULL, expires_at bigint NOT NULL, user_key text NULL)`);
+    const store = open({ table: 'unmigrated', createTable: false });
+    await assert.rejects(store.get('k'), (error: unknown) => {
+      assert.ok(isTesseraError(error, 'ERR_STORE_FAILED'));
+      assert.match((error as Error).message, /ADD COLUMN IF NOT EXISTS version bigint/);
+      return true;
+    });
   });
 
   it('keeps an infinite expiry infinite', async () => {
@@ -141,7 +162,7 @@ describe('PostgresStore', skipUnless(available, 'PostgreSQL'), () => {
     const store = open();
     await store.set('t', { value: 'original', expiresAt: now + 100, userKey: 'u' });
     await store.touch('t', { value: 'ignored', expiresAt: now + 5000 });
-    assert.deepEqual(await store.get('t'), { value: 'original', expiresAt: now + 5000, userKey: 'u' });
+    assert.deepEqual(await store.get('t'), { value: 'original', expiresAt: now + 5000, userKey: 'u', version: 1 });
   });
 
   it('touch writes nothing for a missing or expired key', async () => {

@@ -64,6 +64,7 @@ interface Row {
   value: string;
   expires_at: string;
   user_key: string | null;
+  version: string;
 }
 
 /**
@@ -76,12 +77,16 @@ interface Row {
  *   key text PRIMARY KEY,        -- derived from the session ID by the core, never the raw ID
  *   value text NOT NULL,         -- the encoded session, opaque to the store
  *   expires_at bigint NOT NULL,  -- absolute expiry, milliseconds since the epoch
- *   user_key text NULL           -- owner, for listByUser / deleteByUser
+ *   user_key text NULL,          -- owner, for listByUser / deleteByUser
+ *   version bigint NOT NULL DEFAULT 0  -- 1 on creation, +1 per write (not per touch), for setIfVersion
  * );
  * CREATE INDEX IF NOT EXISTS "tessera_sessions_expires_at_idx" ON "public"."tessera_sessions" (expires_at);
  * CREATE INDEX IF NOT EXISTS "tessera_sessions_user_key_idx" ON "public"."tessera_sessions" (user_key)
  *   WHERE user_key IS NOT NULL;
  * ```
+ * A table from before versions is migrated on first use (with `createTable: false`, run
+ * `ALTER TABLE ... ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0` yourself); its
+ * rows read as version 0.
  * `expires_at` is bigint milliseconds rather than `timestamptz` because it is exactly what the
  * Store contract carries: it round-trips without Date or time-zone conversion, and "now" comes
  * from the application's (injectable) clock as a parameter, never the database's `now()`, so
@@ -147,17 +152,35 @@ export class PostgresStore implements Store {
     const stored = Number(row.expires_at);
     const record: StoreRecord = { value: row.value, expiresAt: stored >= NEVER ? Number.POSITIVE_INFINITY : stored };
     if (row.user_key !== null) record.userKey = row.user_key;
+    record.version = Number(row.version);
     return record;
   }
 
   async set(key: string, record: StoreRecord): Promise<void> {
-    const bytes = Buffer.byteLength(record.value, 'utf8');
-    if (bytes > this.#maxValueBytes) {
-      throw new StoreError('set', `session value of ${bytes} bytes exceeds maxValueBytes (${this.#maxValueBytes})`, {
-        code: 'ERR_STORE_VALUE_TOO_LARGE',
-      });
-    }
+    this.#checkSize('set', record.value);
     await this.#run('set', this.#sql.set, () => [key, record.value, toStoredExpiry(record.expiresAt), record.userKey ?? null]);
+  }
+
+  /**
+   * Writes the record only if the stored row is live and of version `expected` (one `UPDATE ...
+   * WHERE version = $5`), or for `null` missing or expired (one `INSERT ... ON CONFLICT DO
+   * UPDATE ... WHERE expired`); resolves to the new version, or `false` writing nothing.
+   */
+  async setIfVersion(key: string, record: StoreRecord, expected: number | null): Promise<number | false> {
+    this.#checkSize('setIfVersion', record.value);
+    const now = this.#clock();
+    const { rows } = await this.#run<{ version: string }>(
+      'setIfVersion',
+      expected === null ? this.#sql.create : this.#sql.replaceIfVersion,
+      () => {
+        const fields = [key, record.value, toStoredExpiry(record.expiresAt), record.userKey ?? null];
+        if (expected === null) return [...fields, now];
+        if (!Number.isSafeInteger(expected)) throw new TypeError(`expected must be a version number or null, got ${String(expected)}`);
+        return [...fields, expected, now];
+      },
+    );
+    const row = rows[0];
+    return row === undefined ? false : Number(row.version);
   }
 
   async touch(key: string, record: StoreRecord): Promise<void> {
@@ -243,12 +266,30 @@ export class PostgresStore implements Store {
     return this.#ready;
   }
 
+  #checkSize(operation: 'set' | 'setIfVersion', value: string): void {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > this.#maxValueBytes) {
+      throw new StoreError(operation, `session value of ${bytes} bytes exceeds maxValueBytes (${this.#maxValueBytes})`, {
+        code: 'ERR_STORE_VALUE_TOO_LARGE',
+      });
+    }
+  }
+
   /** Turns "relation does not exist" into an error that says what to do about it. */
   #explain(operation: StoreOperation, error: unknown): StoreError {
     if ((error as { code?: unknown } | null)?.code === '42P01') {
       return new StoreError(
         operation,
         `session table ${this.#qualifiedName} does not exist: create it (see the PostgresStore docs) ` +
+          'or leave the createTable option at true',
+        { cause: error },
+      );
+    }
+    if ((error as { code?: unknown } | null)?.code === '42703') {
+      return new StoreError(
+        operation,
+        `session table ${this.#qualifiedName} lacks a column (likely version, added in this release): run ` +
+          `ALTER TABLE ${this.#qualifiedName} ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0, ` +
           'or leave the createTable option at true',
         { cause: error },
       );

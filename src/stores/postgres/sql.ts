@@ -41,6 +41,10 @@ export interface PostgresStatements {
   createTable: string;
   get: NamedStatement;
   set: NamedStatement;
+  /** Inserts, or replaces an expired row; returns the new version, or no row when a live one is there. */
+  create: NamedStatement;
+  /** Replaces a live row of the expected version; returns the new version, or no row. */
+  replaceIfVersion: NamedStatement;
   touch: NamedStatement;
   delete: NamedStatement;
   listByUser: NamedStatement;
@@ -68,20 +72,47 @@ export function buildStatements(schema: string, table: string): PostgresStatemen
       key text PRIMARY KEY,
       value text NOT NULL,
       expires_at bigint NOT NULL,
-      user_key text NULL
+      user_key text NULL,
+      version bigint NOT NULL DEFAULT 0
     )`,
+    // A table from before versions gets the column (its rows read as version 0). Checked first, so
+    // an up-to-date table is not locked by ALTER TABLE on every start.
+    `DO $tessera$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${qualified.replaceAll("'", "''")}'::regclass
+                     AND attname = 'version' AND NOT attisdropped) THEN
+        ALTER TABLE ${qualified} ADD COLUMN version bigint NOT NULL DEFAULT 0;
+      END IF;
+    END $tessera$`,
     `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${table}_expires_at_idx`)} ON ${qualified} (expires_at)`,
     `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${table}_user_key_idx`)} ON ${qualified} (user_key)` +
       ' WHERE user_key IS NOT NULL',
   ].join(';\n');
   return {
     createTable,
-    get: named('get', `SELECT value, expires_at, user_key FROM ${qualified} WHERE key = $1 AND expires_at > $2`),
+    get: named('get', `SELECT value, expires_at, user_key, version FROM ${qualified} WHERE key = $1 AND expires_at > $2`),
+    // Every write moves the version on; `s` is the stored row.
     set: named(
       'set',
-      `INSERT INTO ${qualified} (key, value, expires_at, user_key) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${qualified} AS s (key, value, expires_at, user_key, version) VALUES ($1, $2, $3, $4, 1)
        ON CONFLICT (key) DO UPDATE
-       SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, user_key = EXCLUDED.user_key`,
+       SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, user_key = EXCLUDED.user_key, version = s.version + 1`,
+    ),
+    // Check and write in one statement: a concurrent writer of the same row waits for the row
+    // lock, and PostgreSQL re-checks the WHERE against the row it then finds (READ COMMITTED), so
+    // of concurrent writes from one version exactly one matches.
+    create: named(
+      'create',
+      `INSERT INTO ${qualified} AS s (key, value, expires_at, user_key, version) VALUES ($1, $2, $3, $4, 1)
+       ON CONFLICT (key) DO UPDATE
+       SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, user_key = EXCLUDED.user_key, version = s.version + 1
+       WHERE s.expires_at <= $5
+       RETURNING version`,
+    ),
+    replaceIfVersion: named(
+      'replace_if_version',
+      `UPDATE ${qualified} SET value = $2, expires_at = $3, user_key = $4, version = version + 1
+       WHERE key = $1 AND version = $5 AND expires_at > $6
+       RETURNING version`,
     ),
     touch: named('touch', `UPDATE ${qualified} SET expires_at = $2 WHERE key = $1 AND expires_at > $3`),
     delete: named('delete', `DELETE FROM ${qualified} WHERE key = $1`),

@@ -41,8 +41,10 @@ for (const name of redisSetupNames) {
       const anonymous = rec('plain', HOUR);
       await store.set('layout1', mine);
       await store.set('layout2', anonymous);
-      assert.equal(await raw(sessionKey('layout1'), 'GET'), 't1:alice%40example.com\n{"n":1}');
-      assert.equal(await raw(sessionKey('layout2'), 'GET'), 't1\nplain');
+      assert.equal(await raw(sessionKey('layout1'), 'GET'), 't1:alice%40example.com;1\n{"n":1}');
+      assert.equal(await raw(sessionKey('layout2'), 'GET'), 't1;1\nplain');
+      await store.set('layout2', anonymous);
+      assert.equal(await raw(sessionKey('layout2'), 'GET'), 't1;2\nplain', 'each write moves the version on');
       assert.equal(Number(await raw(sessionKey('layout1'), 'PEXPIRETIME')), mine.expiresAt);
       const index = indexKey('alice@example.com');
       assert.equal(await raw(index, 'TYPE'), 'zset');
@@ -55,7 +57,7 @@ for (const name of redisSetupNames) {
       await store.set('t1', first);
       const later = first.expiresAt + HOUR;
       await store.touch('t1', { value: 'DECOY', expiresAt: later, userKey: 'bob' });
-      assert.equal(await raw(sessionKey('t1'), 'GET'), 't1:bob\nkept');
+      assert.equal(await raw(sessionKey('t1'), 'GET'), 't1:bob;1\nkept');
       assert.equal(Number(await raw(sessionKey('t1'), 'PEXPIRETIME')), later);
       assert.equal(Number(await raw(indexKey('bob'), 'ZSCORE', 't1')), later);
       assert.equal(Number(await raw(indexKey('bob'), 'PEXPIRETIME')), later);
@@ -93,6 +95,29 @@ for (const name of redisSetupNames) {
       const at = Date.now() + HOUR + 0.75;
       await store.set('fraction', { value: 'f', expiresAt: at });
       assert.equal((await store.get('fraction'))?.expiresAt, Math.floor(at));
+    });
+
+    it('reads a session written before versions as version 0, and writes it from there', async () => {
+      await raw(sessionKey('legacy'), 'SET', 't1:kim\nold', 'PX', '60000');
+      const legacy = await store.get('legacy');
+      assert.deepEqual({ ...legacy, expiresAt: 0 }, { value: 'old', userKey: 'kim', version: 0, expiresAt: 0 });
+      assert.equal(await store.setIfVersion('legacy', rec('stale', HOUR, 'kim'), 1), false);
+      assert.equal(await store.setIfVersion('legacy', rec('new', HOUR, 'kim'), 0), 1);
+      assert.equal(await raw(sessionKey('legacy'), 'GET'), 't1:kim;1\nnew');
+      assert.deepEqual(await store.listByUser('kim'), ['legacy']);
+      await raw(sessionKey('legacy2'), 'SET', 't1:kim\nold', 'PX', '60000');
+      await raw(indexKey('kim'), 'ZADD', String(Date.now() + 60_000), 'legacy2');
+      assert.deepEqual((await store.listByUser('kim')).sort(), ['legacy', 'legacy2']);
+      assert.equal(await store.deleteByUser('kim'), 2, 'deleteByUser finds sessions with and without a version');
+    });
+
+    it('finds the version of a session whose header is longer than the 1 KiB the script reads first', async () => {
+      const userKey = 'u'.repeat(2000);
+      await store.set('long-header', rec('v', HOUR, userKey));
+      const loaded = await store.get('long-header');
+      assert.equal(loaded?.version, 1);
+      assert.equal(await store.setIfVersion('long-header', rec('w', HOUR, userKey), 1), 2);
+      assert.equal((await store.get('long-header'))?.value, 'w');
     });
 
     it('reads a string in another format, or without an expiry, under the prefix as no session', async () => {

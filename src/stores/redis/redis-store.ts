@@ -8,8 +8,8 @@ import { StoreError, type StoreOperation } from '../../core/errors.js';
 import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
-import { decodePayload, encodePayload, header } from './record-format.js';
-import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, runScript } from './scripts.js';
+import { decodePayload, owner, ownedBy } from './record-format.js';
+import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, runScript, WRITE_VERSIONED } from './scripts.js';
 import { checkStoreNumber } from '../../core/validate.js';
 
 /** Options of {@link RedisStore}. */
@@ -57,8 +57,11 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *
  * Key layout (`<prefix>` defaults to `tessera:`):
  * - `<prefix>s:<key>` - a string per session, expiring at `expiresAt` (PXAT): the header
- *   `t1\n`, or `t1:<encodeURIComponent(userKey)>\n` for a session with a user, then the value
- *   byte-for-byte.
+ *   `t1;<version>\n`, or `t1:<encodeURIComponent(userKey)>;<version>\n` for a session with a
+ *   user, then the value byte-for-byte. The version (1 on creation, +1 per write, unchanged by
+ *   `touch`; a string from before versions, without `;<version>`, reads as 0) is kept in the
+ *   header, beside the value on the same key, so `setIfVersion` checks and writes it in one
+ *   script on one slot.
  * - `<prefix>u:{<userKey>}` - a sorted set per user: members are session keys (without the
  *   prefix), scores their `expiresAt`. Members whose score has passed are removed whenever the
  *   set is written (lazily, `ZREMRANGEBYSCORE`), and the set itself expires with its last member.
@@ -72,7 +75,9 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  * Cost per call (round trips; commands sent together count once):
  * - `get`: 1 - one `EVALSHA` returning the string and its `PEXPIRETIME` atomically (the first
  *   call on a node after a restart adds one `EVAL` when the node answers `NOSCRIPT`).
- * - `set`: 1 - `SET ... PXAT`, plus the index script alongside when the record has a `userKey`.
+ * - `set` / `setIfVersion`: 1 - one `EVALSHA` (`WRITE_VERSIONED`: read the header's version,
+ *   check it for `setIfVersion`, `SET ... PXAT`), plus the index script alongside when the record
+ *   has a `userKey`.
  * - `touch`: 1 - `PEXPIREAT`, which does nothing to a missing key; with a `userKey` the index
  *   script re-scores the member alongside it, so the index never drops a live, touched session.
  * - `delete`: 1 - `DEL` (the index forgets the key lazily).
@@ -132,26 +137,36 @@ export class RedisStore implements Store {
       if (payload === undefined) return undefined;
       const record: StoreRecord = { value: payload.value, expiresAt: expireTime };
       if (payload.userKey !== undefined) record.userKey = payload.userKey;
+      record.version = payload.version;
       return record;
     });
   }
 
-  /** Writes a session (value, expiry and user together) with one `SET ... PXAT`. */
+  /** Writes a session (value, expiry and user together) under its next version: one script. */
   set(key: string, record: StoreRecord): Promise<void> {
     return this.#run('set', async () => {
-      checkKey(key);
-      const { value, userKey } = record;
-      checkKey(value, 'record.value');
-      if (userKey !== undefined) checkKey(userKey, 'record.userKey');
-      this.#checkSize(value);
-      const at = toPxat(record.expiresAt);
+      const at = this.#checkWrite('set', key, record);
       const sessionKey = this.#sessionKey(key);
-      const send = this.#connection.send;
       // PXAT must be positive; a record already expired would never be returned anyway.
-      if (at < 1) return void (await send(sessionKey, ['DEL', sessionKey]));
-      const writes = [send(sessionKey, ['SET', sessionKey, encodePayload(value, userKey), 'PXAT', String(at)])];
-      if (userKey !== undefined) writes.push(this.#indexUpdate(userKey, key, at, 'NEW'));
-      await Promise.all(writes);
+      if (at < 1) return void (await this.#connection.send(sessionKey, ['DEL', sessionKey]));
+      await Promise.all(this.#writes(key, record, at, '*', 'NEW'));
+    });
+  }
+
+  /**
+   * Writes a session only if the stored one is of version `expected` (or, for `null`, there is
+   * none): one script checks the version in the header and writes, atomically, on the session's
+   * own key. The index update goes alongside, in the same round trip (see `INDEX_UPDATE`'s `GT`).
+   */
+  setIfVersion(key: string, record: StoreRecord, expected: number | null): Promise<number | false> {
+    return this.#run('setIfVersion', async () => {
+      if (expected !== null && !(Number.isSafeInteger(expected) && expected >= 0)) {
+        throw new TypeError(`expected must be a version number or null, got ${String(expected)}`);
+      }
+      const at = this.#checkWrite('setIfVersion', key, record);
+      const [written] = await Promise.all(this.#writes(key, record, at, expected === null ? '-' : String(expected), 'GT'));
+      const version = replyNumber(written);
+      return version >= 1 ? version : false;
     });
   }
 
@@ -181,15 +196,15 @@ export class RedisStore implements Store {
     return this.#run('listByUser', async () => {
       checkKey(userKey, 'userKey');
       const members = await this.#members(userKey);
-      const expected = header(userKey);
-      const last = String(expected.length - 1);
+      const expected = owner(userKey);
+      const last = String(expected.length);
       const heads = await Promise.all(
         members.map((member) => {
           const sessionKey = this.#sessionKey(member);
           return this.#connection.send(sessionKey, ['GETRANGE', sessionKey, '0', last]);
         }),
       );
-      return members.filter((_, i) => replyString(heads[i]) === expected);
+      return members.filter((_, i) => ownedBy(replyString(heads[i]), expected));
     });
   }
 
@@ -198,7 +213,7 @@ export class RedisStore implements Store {
     return this.#run('deleteByUser', async () => {
       checkKey(userKey, 'userKey');
       const members = await this.#members(userKey);
-      const expected = [header(userKey)];
+      const expected = [owner(userKey)];
       const send = this.#connection.send;
       const deleted = await Promise.all(members.map((member) => runScript(send, DELETE_IF_OWNED, this.#sessionKey(member), expected)));
       return deleted.reduce<number>((sum, reply) => sum + replyNumber(reply), 0);
@@ -226,7 +241,26 @@ export class RedisStore implements Store {
     return `${this.#prefix}u:{${userKey}}`;
   }
 
-  #indexUpdate(userKey: string, key: string, at: number, mode: 'NEW' | 'XX'): Promise<unknown> {
+  /** Checks a record to write; returns its expiry for `PXAT`. */
+  #checkWrite(operation: 'set' | 'setIfVersion', key: string, record: StoreRecord): number {
+    checkKey(key);
+    const { value, userKey } = record;
+    checkKey(value, 'record.value');
+    if (userKey !== undefined) checkKey(userKey, 'record.userKey');
+    this.#checkSize(operation, value);
+    return toPxat(record.expiresAt);
+  }
+
+  /** The versioned write (its reply first), and the index update alongside for a session with a user. */
+  #writes(key: string, record: StoreRecord, at: number, check: string, indexMode: 'NEW' | 'GT'): Array<Promise<unknown>> {
+    const { userKey } = record;
+    const args = [owner(userKey), record.value, String(at), check];
+    const writes = [runScript(this.#connection.send, WRITE_VERSIONED, this.#sessionKey(key), args)];
+    if (userKey !== undefined && at >= 1) writes.push(this.#indexUpdate(userKey, key, at, indexMode));
+    return writes;
+  }
+
+  #indexUpdate(userKey: string, key: string, at: number, mode: 'NEW' | 'XX' | 'GT'): Promise<unknown> {
     return runScript(this.#connection.send, INDEX_UPDATE, this.#indexKey(userKey), [String(at), key, mode]);
   }
 
@@ -237,12 +271,12 @@ export class RedisStore implements Store {
     return reply.map(replyString).filter((member): member is string => member !== undefined);
   }
 
-  #checkSize(value: string): void {
+  #checkSize(operation: 'set' | 'setIfVersion', value: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit: skip counting when the length alone settles it.
     if (value.length * 3 <= this.#maxValueBytes) return;
     const bytes = Buffer.byteLength(value, 'utf8');
     if (bytes > this.#maxValueBytes) {
-      throw new StoreError('set', `session value of ${bytes} bytes exceeds maxValueBytes (${this.#maxValueBytes})`, {
+      throw new StoreError(operation, `session value of ${bytes} bytes exceeds maxValueBytes (${this.#maxValueBytes})`, {
         code: 'ERR_STORE_VALUE_TOO_LARGE',
       });
     }

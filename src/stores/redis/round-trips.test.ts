@@ -9,7 +9,7 @@ import type { StoreRecord } from '../../core/store.js';
 import { latencyProxy, monitorCommands, PrivateRedis, redisServerInstalled, sparePort, type LatencyProxy } from '../../../test/helpers/redis-server.js';
 import { skipUnless } from '../../../test/helpers/services.js';
 import { RedisStore, type RedisClientLike } from './index.js';
-import { GET_WITH_EXPIRY, INDEX_UPDATE } from './scripts.js';
+import { GET_WITH_EXPIRY, INDEX_UPDATE, WRITE_VERSIONED } from './scripts.js';
 
 const HOUR = 3_600_000;
 const LATENCY = 150;
@@ -47,7 +47,7 @@ for (const [driver, connectTo] of Object.entries(open)) {
       await server?.stop();
     });
 
-    it('sends one command per get, set, touch and delete (plus the index script for a session with a user)', async () => {
+    it('sends one command per get, set, setIfVersion, touch and delete (plus the index script for a session with a user)', async () => {
       const store = new RedisStore({ client: direct.client, prefix: 'w:' });
       const anonymous: StoreRecord = { value: 'v', expiresAt: Date.now() + HOUR };
       const mine: StoreRecord = { ...anonymous, userKey: 'u' };
@@ -62,12 +62,19 @@ for (const [driver, connectTo] of Object.entries(open)) {
       const sent = async (run: () => Promise<unknown>): Promise<string[][]> => monitorCommands(server.port, async () => void (await run()));
 
       assert.deepEqual(await sent(() => store.get('a')), [['EVALSHA', GET_WITH_EXPIRY.sha, '1', 'w:s:a']]);
-      assert.deepEqual(await sent(() => store.set('a', anonymous)), [['SET', 'w:s:a', 't1\\nv', 'PXAT', at]]);
+      const write = (key: string, owner: string, check: string): string[] => ['EVALSHA', WRITE_VERSIONED.sha, '1', key, owner, 'v', at, check];
+      assert.deepEqual(await sent(() => store.set('a', anonymous)), [write('w:s:a', 't1', '*')]);
+      assert.deepEqual(await sent(() => store.setIfVersion('a', anonymous, 1)), [write('w:s:a', 't1', '1')]);
+      assert.deepEqual(await sent(() => store.setIfVersion('c', anonymous, null)), [write('w:s:c', 't1', '-')]);
       assert.deepEqual(await sent(() => store.touch('a', anonymous)), [['PEXPIREAT', 'w:s:a', at]]);
       assert.deepEqual(await sent(() => store.delete('a')), [['DEL', 'w:s:a']]);
       assert.deepEqual(await sent(() => store.set('b', mine)), [
-        ['SET', 'w:s:b', 't1:u\\nv', 'PXAT', at],
+        write('w:s:b', 't1:u', '*'),
         ['EVALSHA', INDEX_UPDATE.sha, '1', 'w:u:{u}', at, 'b', 'NEW'],
+      ]);
+      assert.deepEqual(await sent(() => store.setIfVersion('b', mine, 1)), [
+        write('w:s:b', 't1:u', '1'),
+        ['EVALSHA', INDEX_UPDATE.sha, '1', 'w:u:{u}', at, 'b', 'GT'],
       ]);
       assert.deepEqual(await sent(() => store.touch('b', mine)), [
         ['PEXPIREAT', 'w:s:b', at],
@@ -101,6 +108,7 @@ for (const [driver, connectTo] of Object.entries(open)) {
       };
       await expect('get', () => store.get('x'), 1);
       await expect('set with a user key', () => store.set('x', mine), 1);
+      await expect('setIfVersion with a user key', () => store.setIfVersion('x', mine, null), 1);
       await expect('touch with a user key', () => store.touch('x', mine), 1);
       await expect('delete', () => store.delete('z'), 1);
       await expect('listByUser of 2 sessions', () => store.listByUser('u'), 2);

@@ -1,5 +1,5 @@
 /**
- * The three small Lua scripts `RedisStore` runs, and how it runs them: `EVALSHA`, falling back
+ * The small Lua scripts `RedisStore` runs, and how it runs them: `EVALSHA`, falling back
  * to `EVAL` when the server answers `NOSCRIPT` (after a restart, a failover, or on a Cluster
  * node that has not seen the script yet). Each script touches exactly one key (`KEYS[1]`), so it
  * is routed to that key's node and can never cause a CROSSSLOT error on a Cluster.
@@ -32,14 +32,57 @@ if not v then return false end
 return {v, redis.call('PEXPIRETIME', KEYS[1])}`);
 
 /**
+ * Every write of a session (`set` and `setIfVersion`): reads the stored version from the header
+ * (`record-format.ts`; a string without one is version 0, a missing key or one in another format
+ * is no record), checks it when asked, and writes the value under the next version, in one atomic
+ * step. Only the header is read (`GETRANGE` of its first 1 KiB, the whole string only for a longer
+ * header), so a large value is never copied into the script to learn its version.
+ * ARGV: the owner part of the header (`t1` or `t1:<user>`), the value, the expiry for `PXAT`
+ * (below 1: the record is deleted instead, as it could never be read), and the check: `*` none
+ * (`set`), `-` there must be no record, or the expected version's digits.
+ * Returns the new version, or 0 when the check failed (versions written are always 1 or more).
+ */
+export const WRITE_VERSIONED = script(`local head = redis.call('GETRANGE', KEYS[1], 0, 1023)
+local nl = string.find(head, '\\n', 1, true)
+if not nl and #head == 1024 then
+  head = redis.call('GET', KEYS[1])
+  nl = string.find(head, '\\n', 1, true)
+end
+local ver = nil
+if nl and string.sub(head, 1, 2) == 't1' then
+  local line = string.sub(head, 1, nl - 1)
+  local mark = string.find(line, ';', 1, true)
+  if mark then ver = string.sub(line, mark + 1) else ver = '0' end
+end
+local check = ARGV[4]
+if check == '-' then
+  if ver then return 0 end
+elseif check ~= '*' then
+  if ver ~= check then return 0 end
+end
+local nv = 1
+if ver then nv = (tonumber(ver) or 0) + 1 end
+if tonumber(ARGV[3]) < 1 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1] .. ';' .. string.format('%d', nv) .. '\\n' .. ARGV[2], 'PXAT', ARGV[3])
+end
+return nv`);
+
+/**
  * Records a session in its user's index (a sorted set of session keys scored by expiry), drops
  * members whose expiry has passed by the server's clock (the one that expires the session keys),
  * and keeps the index alive exactly as long as its longest-lived member.
  * ARGV: expiry in ms, session key, and `XX` to only re-score a member already there (`touch`,
- * so touching a missing session adds nothing) or `NEW` to add it (`set`).
+ * so touching a missing session adds nothing), `NEW` to add it (`set`), or `GT` to add it or only
+ * raise its score (`setIfVersion`, sent alongside the write before knowing whether the write wins:
+ * a lost write may then leave a member scored too late, which the header check ignores, but never
+ * one scored too early, which would drop a live session from the index).
  */
 export const INDEX_UPDATE = script(`if ARGV[3] == 'XX' then
   redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[2])
+elseif ARGV[3] == 'GT' then
+  redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 else
   redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 end
@@ -52,11 +95,12 @@ return 1`);
 
 /**
  * Deletes a session only if it still belongs to the user (its stored string starts with the
- * user's header), so "log out everywhere" can never delete a session that was re-set for
- * someone else between listing and deleting. ARGV: the expected header.
+ * user's owner part, then `;` or a newline), so "log out everywhere" can never delete a session
+ * that was re-set for someone else between listing and deleting. ARGV: the owner part.
  */
-export const DELETE_IF_OWNED = script(`local h = ARGV[1]
-if redis.call('GETRANGE', KEYS[1], 0, #h - 1) == h then return redis.call('DEL', KEYS[1]) end
+export const DELETE_IF_OWNED = script(`local o = ARGV[1]
+local h = redis.call('GETRANGE', KEYS[1], 0, #o)
+if h == o .. ';' or h == o .. '\\n' then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
 function isNoScript(error: unknown): boolean {

@@ -10,12 +10,17 @@ export interface SessionRow {
   value: string;
   expiresAt: number;
   userKey: string | null;
+  version: number;
 }
 
 /** The prepared statements of a `SqliteStore`, one per operation. */
 export interface SessionStatements {
   get: Statement<[key: string, now: number], SessionRow>;
   upsert: Statement<[key: string, value: string, expiresAt: number, userKey: string | null]>;
+  /** Inserts, or replaces an expired row; returns the new version, or no row when a live one is there. */
+  create: Statement<[key: string, value: string, expiresAt: number, userKey: string | null, now: number], number>;
+  /** Replaces a live row of the expected version; returns the new version, or no row. */
+  replaceIfVersion: Statement<[value: string, expiresAt: number, userKey: string | null, key: string, expected: number, now: number], number>;
   touch: Statement<[expiresAt: number, key: string, now: number]>;
   delete: Statement<[key: string]>;
   listByUser: Statement<[userKey: string, now: number], string>;
@@ -39,11 +44,23 @@ export function createSchema(db: Database, table: string): void {
       key TEXT PRIMARY KEY NOT NULL,
       value TEXT NOT NULL,
       expires_at INTEGER NOT NULL,
-      user_key TEXT
+      user_key TEXT,
+      version INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at);
     CREATE INDEX IF NOT EXISTS "${table}_user_key" ON "${table}" (user_key) WHERE user_key IS NOT NULL;
   `);
+  addVersionColumn(db, table);
+}
+
+/**
+ * Migrates a table created before records carried versions: SQLite has no `ADD COLUMN IF NOT
+ * EXISTS`, so the column list is read first. Existing rows read as version 0, which is a version
+ * like any other: the next write moves it to 1.
+ */
+function addVersionColumn(db: Database, table: string): void {
+  const columns = db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(table);
+  if (!columns.includes('version')) db.exec(`ALTER TABLE "${table}" ADD COLUMN version INTEGER NOT NULL DEFAULT 0`);
 }
 
 /**
@@ -55,13 +72,34 @@ export function prepareStatements(db: Database, table: string): SessionStatement
   return {
     get: db
       .prepare<[string, number], SessionRow>(
-        `SELECT value, expires_at AS expiresAt, user_key AS userKey FROM ${t} WHERE key = ? AND expires_at > ?`,
+        `SELECT value, expires_at AS expiresAt, user_key AS userKey, version FROM ${t} WHERE key = ? AND expires_at > ?`,
       )
       .safeIntegers(false),
+    // Every write moves the version on (an unqualified column in DO UPDATE is the stored row's).
     upsert: db.prepare<[string, string, number, string | null]>(
-      `INSERT INTO ${t} (key, value, expires_at, user_key) VALUES (?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, user_key = excluded.user_key`,
+      `INSERT INTO ${t} (key, value, expires_at, user_key, version) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, user_key = excluded.user_key,
+         version = version + 1`,
     ),
+    // The expiry checks run inside the statement, so check and write are one atomic step.
+    create: db
+      .prepare<[string, string, number, string | null, number], number>(
+        `INSERT INTO ${t} (key, value, expires_at, user_key, version) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, user_key = excluded.user_key,
+           version = version + 1
+         WHERE expires_at <= ?
+         RETURNING version`,
+      )
+      .pluck()
+      .safeIntegers(false),
+    replaceIfVersion: db
+      .prepare<[string, number, string | null, string, number, number], number>(
+        `UPDATE ${t} SET value = ?, expires_at = ?, user_key = ?, version = version + 1
+         WHERE key = ? AND version = ? AND expires_at > ?
+         RETURNING version`,
+      )
+      .pluck()
+      .safeIntegers(false),
     // One statement that only touches unexpired rows: an expired session is never revived.
     touch: db.prepare<[number, string, number]>(`UPDATE ${t} SET expires_at = ? WHERE key = ? AND expires_at > ?`),
     delete: db.prepare<[string]>(`DELETE FROM ${t} WHERE key = ?`),

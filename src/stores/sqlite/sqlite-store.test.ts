@@ -65,9 +65,28 @@ describe('SqliteStore database', () => {
     await first.set('k', { value: 'persisted ✓', expiresAt, userKey: 'u' });
     await first.close();
     const second = new SqliteStore({ path });
-    assert.deepEqual(await second.get('k'), { value: 'persisted ✓', expiresAt, userKey: 'u' });
+    assert.deepEqual(await second.get('k'), { value: 'persisted ✓', expiresAt, userKey: 'u', version: 1 });
     assert.deepEqual(await second.listByUser('u'), ['k']);
     await second.close();
+  });
+
+  it('adds the version column to a table from before versions, whose rows read as version 0 and stay writable', async () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE tessera_sessions (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, user_key TEXT)`);
+    db.prepare(`INSERT INTO tessera_sessions VALUES ('old', 'legacy', ?, 'u')`).run(Date.now() + 60_000);
+    const store = new SqliteStore({ db, pruneInterval: 0 });
+    const legacy = await store.get('old');
+    assert.equal(legacy?.value, 'legacy');
+    assert.equal(legacy?.version, 0);
+    assert.equal(await store.setIfVersion('old', { value: 'stale', expiresAt: Date.now() + 60_000 }, 1), false);
+    assert.equal(await store.setIfVersion('old', { value: 'migrated', expiresAt: Date.now() + 60_000, userKey: 'u' }, 0), 1);
+    assert.equal((await store.get('old'))?.value, 'migrated');
+    // Opening it again finds the column and leaves the table alone.
+    const again = new SqliteStore({ db, pruneInterval: 0 });
+    assert.equal((await again.get('old'))?.version, 1);
+    await store.close();
+    await again.close();
+    db.close();
   });
 
   it('creates the parent folder of its file and puts the file in WAL mode', async () => {
@@ -87,6 +106,7 @@ describe('SqliteStore database', () => {
       { name: 'value', type: 'TEXT', pk: 0, notnull: 1 },
       { name: 'expires_at', type: 'INTEGER', pk: 0, notnull: 1 },
       { name: 'user_key', type: 'TEXT', pk: 0, notnull: 0 },
+      { name: 'version', type: 'INTEGER', pk: 0, notnull: 1 },
     ]);
     const indexed = db.prepare(`SELECT il.name, ii.name AS col FROM pragma_index_list('web_sessions') il, pragma_index_info(il.name) ii`).all();
     assert.ok(indexed.some((row) => (row as { col: string }).col === 'expires_at'), 'an index on expires_at');
@@ -130,7 +150,7 @@ describe('SqliteStore expiry', () => {
     const { store, clock } = clocked();
     await store.set('k', { value: 'v', expiresAt: 2000, userKey: 'u' });
     clock.now = 1999;
-    assert.deepEqual(await store.get('k'), { value: 'v', expiresAt: 2000, userKey: 'u' });
+    assert.deepEqual(await store.get('k'), { value: 'v', expiresAt: 2000, userKey: 'u', version: 1 });
     clock.now = 2000;
     assert.equal(await store.get('k'), undefined);
     assert.deepEqual(await store.listByUser('u'), []);
@@ -143,7 +163,7 @@ describe('SqliteStore expiry', () => {
     clock.now = 1300;
     await store.touch('live', { value: 'other', expiresAt: 9000 });
     await store.touch('dead', { value: 'other', expiresAt: 9000 });
-    assert.deepEqual(await store.get('live'), { value: 'v', expiresAt: 9000, userKey: 'u' });
+    assert.deepEqual(await store.get('live'), { value: 'v', expiresAt: 9000, userKey: 'u', version: 1 });
     assert.equal(db.prepare(`SELECT expires_at FROM tessera_sessions WHERE key = 'dead'`).pluck().get(), 1200);
   });
 

@@ -66,11 +66,15 @@ const MAX_TIMER_MS = 2_147_483_647;
  *   key TEXT PRIMARY KEY NOT NULL,  -- the store key the core derives from the session ID
  *   value TEXT NOT NULL,            -- the encoded session, opaque
  *   expires_at INTEGER NOT NULL,    -- absolute expiry, ms since the epoch
- *   user_key TEXT                   -- the session's user, or NULL
+ *   user_key TEXT,                  -- the session's user, or NULL
+ *   version INTEGER NOT NULL DEFAULT 0  -- 1 on creation, +1 per write (not per touch), for setIfVersion
  * );
  * CREATE INDEX tessera_sessions_expires_at ON tessera_sessions (expires_at);
  * CREATE INDEX tessera_sessions_user_key ON tessera_sessions (user_key) WHERE user_key IS NOT NULL;
  * ```
+ *
+ * A table from before versions is migrated on open (`ALTER TABLE ... ADD COLUMN version INTEGER
+ * NOT NULL DEFAULT 0`); its rows read as version 0.
  *
  * @example
  * ```ts
@@ -135,31 +139,48 @@ export class SqliteStore implements Store {
     try {
       const row = this.#sql.get.get(key, this.#clock());
       if (row === undefined) return Promise.resolve(undefined);
-      const { value, expiresAt, userKey } = row;
-      return Promise.resolve(userKey === null ? { value, expiresAt } : { value, expiresAt, userKey });
+      const { value, expiresAt, userKey, version } = row;
+      return Promise.resolve(userKey === null ? { value, expiresAt, version } : { value, expiresAt, userKey, version });
     } catch (error) {
       return Promise.reject(toStoreError('get', error));
     }
   }
 
-  /** Creates or replaces a record (one upsert). */
+  /** Creates or replaces a record (one upsert), moving its version on. */
   set(key: string, record: StoreRecord): Promise<void> {
-    const { value } = record;
-    // Only long values pay for counting bytes.
-    if (value.length > this.#surelySmall && Buffer.byteLength(value) > this.#maxValueBytes) {
-      return Promise.reject(
-        new StoreError('set', `session value is larger than maxValueBytes (${this.#maxValueBytes} bytes)`, { code: 'ERR_STORE_VALUE_TOO_LARGE' }),
-      );
-    }
+    const refused = this.#refuse('set', record.value);
+    if (refused !== undefined) return refused;
     try {
-      this.#sql.upsert.run(key, value, record.expiresAt, record.userKey ?? null);
+      this.#sql.upsert.run(key, record.value, record.expiresAt, record.userKey ?? null);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(toStoreError('set', error));
     }
   }
 
-  /** Sets a new expiry on an unexpired record (one UPDATE; the value is not rewritten). */
+  /**
+   * Writes the record only if the stored row is live and of version `expected` (one `UPDATE ...
+   * WHERE version = ?`), or for `null` missing or expired (one `INSERT ... ON CONFLICT DO UPDATE
+   * ... WHERE expired`); resolves to the new version, or `false` writing nothing.
+   */
+  setIfVersion(key: string, record: StoreRecord, expected: number | null): Promise<number | false> {
+    const refused = this.#refuse('setIfVersion', record.value);
+    if (refused !== undefined) return refused;
+    try {
+      const { value, expiresAt } = record;
+      const userKey = record.userKey ?? null;
+      const now = this.#clock();
+      const version =
+        expected === null
+          ? this.#sql.create.get(key, value, expiresAt, userKey, now)
+          : this.#sql.replaceIfVersion.get(value, expiresAt, userKey, key, expected, now);
+      return Promise.resolve(version ?? false);
+    } catch (error) {
+      return Promise.reject(toStoreError('setIfVersion', error));
+    }
+  }
+
+  /** Sets a new expiry on an unexpired record (one UPDATE; the value and version are kept). */
   touch(key: string, record: StoreRecord): Promise<void> {
     try {
       this.#sql.touch.run(record.expiresAt, key, this.#clock());
@@ -206,6 +227,14 @@ export class SqliteStore implements Store {
     } catch (error) {
       return Promise.reject(toStoreError('prune', error));
     }
+  }
+
+  /** The rejection of a value over `maxValueBytes`, or `undefined` when it fits. */
+  #refuse(operation: 'set' | 'setIfVersion', value: string): Promise<never> | undefined {
+    // Only long values pay for counting bytes.
+    if (value.length <= this.#surelySmall || Buffer.byteLength(value) <= this.#maxValueBytes) return undefined;
+    const message = `session value is larger than maxValueBytes (${this.#maxValueBytes} bytes)`;
+    return Promise.reject(new StoreError(operation, message, { code: 'ERR_STORE_VALUE_TOO_LARGE' }));
   }
 
   /** Stops the prune timer and closes the database if the store opened it (never a `db` passed in). */
