@@ -16,6 +16,7 @@
  */
 import { isEnvelope, openEnvelope, sealEnvelope, type InvalidRecordReason } from './envelope.js';
 import type { Keyring } from './keyring.js';
+import { readDeviceMeta, type DeviceMeta } from './devices.js';
 import type { StoredCookie } from './session-cookie.js';
 
 /** Top-level keys of a stored record that are not user data. */
@@ -33,6 +34,8 @@ export interface RecordMeta {
   issuedAt?: number;
   /** When the record was last written, ms since the epoch: the idle check for a store that reports no expiry. */
   seenAt?: number;
+  /** The device of a logged-in session (see `devices.ts`). */
+  device?: DeviceMeta;
 }
 
 /** A decoded record. */
@@ -91,6 +94,8 @@ function readMeta(meta: unknown): RecordMeta | undefined {
   if (isTime(raw.authenticatedAt)) out.authenticatedAt = raw.authenticatedAt;
   if (isTime(raw.issuedAt)) out.issuedAt = raw.issuedAt;
   if (isTime(raw.seenAt)) out.seenAt = raw.seenAt;
+  const device = readDeviceMeta(raw.device);
+  if (device !== undefined) out.device = device;
   return out;
 }
 

@@ -13,6 +13,7 @@ import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { Session, SessionHooks, SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
+import type { ClientInfo, DeviceConfig } from './devices.js';
 
 /** Everything the engine needs, fully resolved (no defaults applied here). */
 export interface EngineConfig {
@@ -58,6 +59,8 @@ export interface EngineConfig {
   sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
   /** What to do while the store is down (see `outage-policy.ts`). Unset: no fail-fast, every load failure fails. */
   outage?: OutageConfig | undefined;
+  /** Record device metadata in logged-in sessions' records (see `devices.ts`). Unset: none. */
+  devices?: DeviceConfig | undefined;
 }
 
 /** The request facts the engine needs. */
@@ -70,6 +73,8 @@ export interface RequestContext {
   request?: unknown;
   /** Adapter hooks, called on regenerate/destroy. */
   hooks?: SessionHooks;
+  /** The request's device (user agent, IP), for the device metadata of logged-in sessions. */
+  client?: ClientInfo;
 }
 
 /** What `commit` needs from the response side. */

@@ -160,6 +160,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         request: ctx.request,
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
+        client: ctx.client,
       },
       cookie,
     );
@@ -202,6 +203,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
         keyMemo: { id, key },
+        client: ctx.client,
+        device: decoded.meta?.device,
       },
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
@@ -290,6 +293,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       assignData(session, {});
       state.createdAt = this.config.clock();
       state.authenticatedAt = undefined;
+      state.device = undefined;
       // The request's own cookie options (express-session's `cookie(req)`), not the static ones.
       const cookie = state.cookieOptions;
       session.cookie = this.#newCookie(cookie ? { secure: state.secure, cookie } : { secure: state.secure });

@@ -8,6 +8,7 @@
 import { encodeRecord, sealValue, type RecordMeta } from './codec.js';
 import { fingerprint } from './fingerprint.js';
 import { absoluteDeadline } from './lifetime.js';
+import { deviceMetaFor } from './devices.js';
 import { kState, type Session } from './session.js';
 import type { StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
@@ -32,6 +33,7 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
   if (state.issuedAt !== undefined) meta.issuedAt = state.issuedAt;
   if (engine.config.idleTimeout !== undefined) meta.seenAt = now;
+  if (engine.config.devices !== undefined && state.userKey !== undefined) meta.device = deviceMetaFor(state, now);
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };

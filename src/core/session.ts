@@ -10,6 +10,7 @@ import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { SessionEngine } from './engine.js';
 import type { LoginOptions } from './login.js';
 import type { Duration } from './duration.js';
+import type { ClientInfo, DeviceMeta } from './devices.js';
 
 /**
  * The data your app keeps in sessions. Augment it to type `req.session`:
@@ -83,6 +84,10 @@ export interface SessionState {
   forwarded?: boolean;
   /** The store key of a renewal forward leading to this session, deleted with it by `destroy`/`regenerate`. */
   forwardKey?: string | undefined;
+  /** The device facts of this request (user agent, IP as configured), recorded by writes of a logged-in session. */
+  client?: ClientInfo | undefined;
+  /** The device metadata as loaded (or as `setDeviceLabel` changed it). */
+  device?: DeviceMeta | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
