@@ -19,9 +19,10 @@ describe('ipPrefix', () => {
     assert.equal(ipPrefix('203.0.113.77'), '203.0.113.0/24');
     assert.equal(ipPrefix('::ffff:198.51.100.9'), '198.51.100.0/24');
     assert.equal(ipPrefix('2001:0db8:00ab:1:2:3:4:5'), '2001:db8:ab::/48');
-    assert.equal(ipPrefix('2001:db8::1'), '2001:db8:0::/48');
-    assert.equal(ipPrefix('::1'), '0:0:0::/48');
-    assert.equal(ipPrefix('fe80::1%eth0'), 'fe80:0:0::/48');
+    assert.equal(ipPrefix('2001:db8::1'), '2001:db8::/48');
+    assert.equal(ipPrefix('2001:0:ab::1'), '2001:0:ab::/48');
+    assert.equal(ipPrefix('::1'), '::/48');
+    assert.equal(ipPrefix('fe80::1%eth0'), 'fe80::/48');
   });
 
   it('keeps nothing of what is not an IP address', () => {
@@ -85,5 +86,22 @@ describe('device metadata in the record', () => {
     const value = (await store.get(manager.storeKey(session.id)))?.value ?? '';
     assert.match(value, /"device":\{"userAgent":"UA","ip":"192\.0\.2\.0\/24","seenAt":\d+\}/);
     assert.ok(!Object.keys(session).includes('device'), 'off the enumerable data');
+  });
+});
+
+describe('devices with encryption at rest', () => {
+  it('lists sealed records (opened under their own key) and revokes them', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 });
+    const manager = new SessionManager({ secret: SECRET, store, encryption: { keys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] } });
+    const { session } = await manager.loadSession({ cookieHeader: undefined, secure: true, userAgent: 'Sealed UA', ip: '192.0.2.1' });
+    await session.login('sealed-user');
+    const stored = (await store.get(manager.storeKey(session.id)))?.value ?? '';
+    assert.ok(!stored.includes('Sealed UA'), 'the device metadata is sealed with the rest');
+    const [only, ...rest] = await manager.listSessions('sealed-user', { current: session });
+    assert.deepEqual(rest, []);
+    assert.equal(only?.userAgent, 'Sealed UA');
+    assert.equal(only?.current, true);
+    assert.equal(await manager.revokeSession('sealed-user', only.handle), true);
+    assert.equal(await store.get(manager.storeKey(session.id)), undefined);
   });
 });

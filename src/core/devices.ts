@@ -14,7 +14,6 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
 import { decodeRecord, isTime, openValue, type DecodedRecord } from './codec.js';
 import { TesseraError } from './errors.js';
 import { readForward } from './forward.js';
@@ -24,26 +23,9 @@ import { kState, type Session, type SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
 import type { SessionEngine } from './engine.js';
+import { MAX_USER_AGENT } from './device-client.js';
 
-/** How much of the client's IP address a session record keeps: a /24 (IPv4) or /48 (IPv6) prefix, all of it, or none. */
-export type DeviceIpMode = 'prefix' | 'full' | false;
-
-/** The `devices` option of `SessionManager`. */
-export interface DeviceOptions {
-  /** How much of the IP address to keep. Default `'prefix'` (`203.0.113.0/24`, `2001:db8:1::/48`). */
-  ip?: DeviceIpMode;
-}
-
-/** Resolved device settings; `undefined` on the engine when device tracking is off. */
-export interface DeviceConfig {
-  ip: DeviceIpMode;
-}
-
-/** What the request tells about the device (already truncated as configured). */
-export interface ClientInfo {
-  userAgent?: string;
-  ip?: string;
-}
+export { clientInfo, ipPrefix, MAX_USER_AGENT, resolveDevices, type ClientInfo, type DeviceConfig, type DeviceIpMode, type DeviceOptions } from './device-client.js';
 
 /** The device metadata a record keeps (`__tessera.device`). */
 export interface DeviceMeta {
@@ -69,61 +51,10 @@ export interface DeviceSession {
   current?: boolean;
 }
 
-/** Longest user agent kept, in characters. */
-export const MAX_USER_AGENT = 256;
 /** Longest device label, in characters. */
 export const MAX_DEVICE_LABEL = 64;
 /** Characters in a handle (132 bits of HMAC-SHA256, base64url). */
 const HANDLE_LENGTH = 22;
-
-/**
- * The device settings for the `devices` option. Unset: on when the store keeps a per-user index,
- * else off; `true` or an object with a store that has none: a `TypeError`, now rather than at
- * the first `listSessions` (an express-session store behind the bridge has no index).
- */
-export function resolveDevices(option: unknown, store: Store): DeviceConfig | undefined {
-  const indexed = typeof store.listByUser === 'function' && typeof store.deleteByUser === 'function';
-  if (option === false) return undefined;
-  if (option === undefined) return indexed ? { ip: 'prefix' } : undefined;
-  if (option !== true && (typeof option !== 'object' || option === null)) throw new TypeError("devices must be true, false or { ip: 'prefix' | 'full' | false }");
-  const ip = option === true ? undefined : (option as DeviceOptions).ip;
-  if (ip !== undefined && ip !== 'prefix' && ip !== 'full' && ip !== false) throw new TypeError("devices.ip must be 'prefix' (default), 'full' or false");
-  if (!indexed) {
-    throw new TypeError('devices needs a store with a per-user index (listByUser and deleteByUser): use MemoryStore, SqliteStore, RedisStore or PostgresStore; an express-session store behind tessera/connect has none');
-  }
-  return { ip: ip ?? 'prefix' };
-}
-
-/** The device facts of a request, truncated as configured. */
-export function clientInfo(config: DeviceConfig, userAgent: unknown, ip: unknown): ClientInfo {
-  const out: ClientInfo = {};
-  if (typeof userAgent === 'string' && userAgent !== '') out.userAgent = userAgent.slice(0, MAX_USER_AGENT);
-  if (typeof ip === 'string' && config.ip !== false) {
-    const kept = config.ip === 'full' ? normalIp(ip) : ipPrefix(ip);
-    if (kept !== undefined) out.ip = kept;
-  }
-  return out;
-}
-
-/** An address as given (an IPv4-mapped IPv6 address as IPv4), or `undefined` for one that is not an IP address. */
-function normalIp(ip: string): string | undefined {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
-  if (mapped !== undefined && isIPv4(mapped)) return mapped;
-  return isIPv4(ip) || isIPv6(ip) ? ip : undefined;
-}
-
-/** `a.b.c.0/24` for IPv4, `x:y:z::/48` for IPv6; `undefined` for anything else. */
-export function ipPrefix(address: string): string | undefined {
-  const ip = normalIp(address);
-  if (ip === undefined) return undefined;
-  if (isIPv4(ip)) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
-  const bare = ip.split('%', 1)[0] ?? ip;
-  const [head = '', tail] = bare.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 3).map((g) => (g.includes('.') ? '0' : g.toLowerCase().replace(/^0+(?=.)/, ''))).join(':')}::/48`;
-}
 
 /** The `device` metadata of a record `decodeRecord` read, keeping well-formed fields only. */
 export function readDeviceMeta(raw: unknown): DeviceMeta | undefined {

@@ -13,7 +13,7 @@ import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { Session, SessionHooks, SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
-import type { ClientInfo, DeviceConfig } from './devices.js';
+import type { ClientInfo, DeviceConfig } from './device-client.js';
 
 /** Everything the engine needs, fully resolved (no defaults applied here). */
 export interface EngineConfig {

@@ -10,7 +10,8 @@ import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { SessionEngine } from './engine.js';
 import type { LoginOptions } from './login.js';
 import type { Duration } from './duration.js';
-import type { ClientInfo, DeviceMeta } from './devices.js';
+import type { DeviceMeta } from './devices.js';
+import type { ClientInfo } from './device-client.js';
 
 /**
  * The data your app keeps in sessions. Augment it to type `req.session`:

@@ -36,6 +36,9 @@ const clusterSetup: StoreSetup = {
 
 const setups = [...storeSetups.filter((s) => !s.name.includes('connect')), clusterSetup];
 
+/** Holds `/slow` between loading its session and answering, so a revocation can land in between. */
+const hold = { loaded: (): void => {}, release: Promise.resolve() };
+
 function serve(manager: SessionManager): Promise<Listening> {
   const app = express();
   app.set('trust proxy', true);
@@ -54,6 +57,14 @@ function serve(manager: SessionManager): Promise<Listening> {
     '/devices',
     route(async (req, res) => {
       res.json(await manager.listSessions(req.session.userKey ?? 'nobody', { current: req.session }));
+    }),
+  );
+  app.get(
+    '/slow',
+    route(async (req, res) => {
+      hold.loaded();
+      await hold.release;
+      res.json({ user: req.session.userKey ?? null });
     }),
   );
   app.get('/label', (req, res) => {
@@ -160,6 +171,31 @@ for (const setup of setups) {
       assert.equal((await json<{ user: unknown }>(someoneElse, '/me')).user, bystander);
       assert.equal(await manager.revokeAllSessions(name), 1);
       assert.equal((await json<{ user: unknown }>(keep, '/me')).user, null);
+    });
+
+    it('a touch racing a revocation does not bring the revoked session back', async () => {
+      const name = user();
+      const laptop = device('Laptop UA', '198.51.100.1');
+      const phone = device('Phone UA', '198.51.100.2');
+      await login(laptop, name);
+      await login(phone, name);
+      clock.advance(5 * 60_000); // the phone's next request touches its record
+      let release = (): void => {};
+      const loaded = new Promise<void>((resolve) => {
+        hold.loaded = resolve;
+      });
+      hold.release = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const inFlight = json<{ user: unknown }>(phone, '/slow');
+      await loaded;
+      const other = (await json<DeviceSession[]>(laptop, '/devices')).find((d) => !d.current);
+      assert.ok(other);
+      assert.deepEqual(await json(laptop, `/revoke/${other.handle}`), { revoked: true });
+      release();
+      assert.equal((await inFlight).user, name, 'the request already in flight ends normally');
+      assert.equal((await json<{ user: unknown }>(phone, '/me')).user, null, 'but the session stays revoked');
+      assert.equal((await manager.listSessions(name)).length, 1);
     });
 
     it('leaves expired sessions out of the list', async () => {
