@@ -40,6 +40,8 @@ export type StoreOperation =
   | 'delete'
   | 'listByUser'
   | 'deleteByUser'
+  | 'userEpoch'
+  | 'raiseUserEpoch'
   | 'prune'
   | 'close';
 

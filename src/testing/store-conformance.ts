@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isTesseraError } from '../core/errors.js';
 import type { Store, StoreRecord } from '../core/store.js';
 import { userTests } from './conformance-by-user.js';
+import { userEpochTests } from './conformance-user-epoch.js';
 import {
   assertRecord,
   assertSameKeys,
@@ -248,6 +249,7 @@ export function storeConformance(
     });
 
     userTests({ check, record, waitPastShort });
+    userEpochTests({ check });
 
     describe('prune', () => {
       check('deletes expired records and keeps unexpired ones', async (store, ns, t) => {

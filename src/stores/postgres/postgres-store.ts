@@ -178,6 +178,17 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  /** The user's revocation epoch (table `<table>_epochs`), 0 when never raised. */
+  async userEpoch(userKey: string): Promise<number> {
+    const { rows } = await this.#run<{ epoch: string }>('userEpoch', this.#sql.userEpoch, [userKey]);
+    return rows[0] === undefined ? 0 : Number(rows[0].epoch);
+  }
+
+  /** Raises the user's revocation epoch to `epoch` in one upsert, keeping a larger one. */
+  async raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    await this.#run('raiseUserEpoch', this.#sql.raiseUserEpoch, [userKey, Math.floor(epoch)]);
+  }
+
   async prune(): Promise<number> {
     const { rowCount } = await this.#run('prune', this.#sql.prune, [this.#clock()]);
     return rowCount ?? 0;

@@ -9,7 +9,7 @@ import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js'
 import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
 import { decodePayload, encodePayload, header } from './record-format.js';
-import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, runScript } from './scripts.js';
+import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, RAISE_TO, runScript } from './scripts.js';
 import { checkStoreNumber } from '../../core/validate.js';
 
 /** Options of {@link RedisStore}. */
@@ -64,6 +64,7 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *   set is written (lazily, `ZREMRANGEBYSCORE`), and the set itself expires with its last member.
  *   `listByUser` and `deleteByUser` only count a member whose session header still names the
  *   user, so a deleted or re-assigned session is never listed or deleted by a stale member.
+ * - `<prefix>e:{<userKey>}` - the user's revocation epoch, a number without expiry.
  *
  * Every command touches one key, so nothing can fail with CROSSSLOT on a Cluster; the hash tag
  * `{<userKey>}` keeps anything per user in one slot. `deleteByUser` sends one conditional delete
@@ -205,6 +206,23 @@ export class RedisStore implements Store {
     });
   }
 
+  /** The user's revocation epoch (`<prefix>e:{<userKey>}`), 0 when never raised: one `GET`. */
+  userEpoch(userKey: string): Promise<number> {
+    return this.#run('userEpoch', async () => {
+      checkKey(userKey, 'userKey');
+      const key = this.#epochKey(userKey);
+      return Number(replyString(await this.#connection.send(key, ['GET', key])) ?? 0) || 0;
+    });
+  }
+
+  /** Raises the user's revocation epoch to `epoch` with one script, keeping a larger one. */
+  raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    return this.#run('raiseUserEpoch', async () => {
+      checkKey(userKey, 'userKey');
+      await runScript(this.#connection.send, RAISE_TO, this.#epochKey(userKey), [String(toPxat(epoch))]);
+    });
+  }
+
   /**
    * Whether the client is connected (node-redis `isReady`, ioredis `status === 'ready'`): while it
    * is not, the core fails calls at once rather than letting them queue or wait for `timeout`.
@@ -224,6 +242,10 @@ export class RedisStore implements Store {
 
   #indexKey(userKey: string): string {
     return `${this.#prefix}u:{${userKey}}`;
+  }
+
+  #epochKey(userKey: string): string {
+    return `${this.#prefix}e:{${userKey}}`;
   }
 
   #indexUpdate(userKey: string, key: string, at: number, mode: 'NEW' | 'XX'): Promise<unknown> {

@@ -199,6 +199,25 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** The user's revocation epoch (table `<table>_epochs`), 0 when never raised. */
+  userEpoch(userKey: string): Promise<number> {
+    try {
+      return Promise.resolve(this.#sql.userEpoch.get(userKey) ?? 0);
+    } catch (error) {
+      return Promise.reject(toStoreError('userEpoch', error));
+    }
+  }
+
+  /** Raises the user's revocation epoch to `epoch` in one upsert, keeping a larger one. */
+  raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    try {
+      this.#sql.raiseUserEpoch.run(userKey, epoch);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(toStoreError('raiseUserEpoch', error));
+    }
+  }
+
   /** Deletes expired rows now; resolves to how many. */
   prune(): Promise<number> {
     try {
