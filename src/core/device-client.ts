@@ -16,11 +16,19 @@ export type DeviceIpMode = 'prefix' | 'full' | false;
 export interface DeviceOptions {
   /** How much of the IP address to keep. Default `'prefix'` (`203.0.113.0/24`, `2001:db8:1::/48`). */
   ip?: DeviceIpMode;
+  /**
+   * A per-user revocation epoch: `revokeAllSessions` raises it, and any session of the user
+   * bound before it is dead on its next request, even one the index missed. Costs one small
+   * store read per request of a logged-in session. Default `false`; needs a store with
+   * `userEpoch`/`raiseUserEpoch` (Tessera's four stores).
+   */
+  epoch?: boolean;
 }
 
 /** Resolved device settings; `undefined` on the engine when device tracking is off. */
 export interface DeviceConfig {
   ip: DeviceIpMode;
+  epoch: boolean;
 }
 
 /** What the request tells about the device (already truncated as configured). */
@@ -40,18 +48,22 @@ export const MAX_USER_AGENT = 256;
 export function resolveDevices(option: unknown, store: Store): DeviceConfig | undefined {
   const indexed = typeof store.listByUser === 'function' && typeof store.deleteByUser === 'function';
   if (option === false) return undefined;
-  if (option === undefined) return indexed ? { ip: 'prefix' } : undefined;
-  if (option !== true && (typeof option !== 'object' || option === null)) throw new TypeError("devices must be true, false or { ip: 'prefix' | 'full' | false }");
-  const ip = option === true ? undefined : (option as DeviceOptions).ip;
+  if (option === undefined) return indexed ? { ip: 'prefix', epoch: false } : undefined;
+  if (option !== true && (typeof option !== 'object' || option === null)) throw new TypeError("devices must be true, false or { ip: 'prefix' | 'full' | false, epoch: boolean }");
+  const { ip, epoch } = option === true ? {} : (option as DeviceOptions);
   if (ip !== undefined && ip !== 'prefix' && ip !== 'full' && ip !== false) throw new TypeError("devices.ip must be 'prefix' (default), 'full' or false");
+  if (epoch !== undefined && typeof epoch !== 'boolean') throw new TypeError('devices.epoch must be a boolean');
   if (!indexed) {
     throw new TypeError('devices needs a store with a per-user index (listByUser and deleteByUser): use MemoryStore, SqliteStore, RedisStore or PostgresStore; an express-session store behind tessera/connect has none');
   }
-  return { ip: ip ?? 'prefix' };
+  if (epoch === true && (typeof store.userEpoch !== 'function' || typeof store.raiseUserEpoch !== 'function')) {
+    throw new TypeError('devices.epoch needs a store with userEpoch and raiseUserEpoch (MemoryStore, SqliteStore, RedisStore, PostgresStore)');
+  }
+  return { ip: ip ?? 'prefix', epoch: epoch === true };
 }
 
 /** The device facts of a request, truncated as configured. */
-export function clientInfo(config: DeviceConfig, userAgent: unknown, ip: unknown): ClientInfo {
+export function clientInfo(config: Pick<DeviceConfig, 'ip'>, userAgent: unknown, ip: unknown): ClientInfo {
   const out: ClientInfo = {};
   if (typeof userAgent === 'string' && userAgent !== '') out.userAgent = userAgent.slice(0, MAX_USER_AGENT);
   if (typeof ip === 'string' && config.ip !== false) {

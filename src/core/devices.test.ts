@@ -43,16 +43,19 @@ describe('clientInfo', () => {
 
 describe('the devices option', () => {
   it('is on by default with an indexed store, off with an unindexed one', () => {
-    assert.deepEqual(resolveDevices(undefined, new MemoryStore({ sweepInterval: 0 })), { ip: 'prefix' });
+    assert.deepEqual(resolveDevices(undefined, new MemoryStore({ sweepInterval: 0 })), { ip: 'prefix', epoch: false });
     assert.equal(resolveDevices(undefined, unindexedStore()), undefined);
     assert.equal(resolveDevices(false, new MemoryStore({ sweepInterval: 0 })), undefined);
-    assert.deepEqual(resolveDevices({ ip: 'full' }, new MemoryStore({ sweepInterval: 0 })), { ip: 'full' });
+    assert.deepEqual(resolveDevices({ ip: 'full', epoch: true }, new MemoryStore({ sweepInterval: 0 })), { ip: 'full', epoch: true });
   });
 
   it('throws a TypeError at construction when asked for with a store without a per-user index', () => {
     assert.throws(() => new SessionManager({ secret: SECRET, store: unindexedStore(), devices: true }), (e: unknown) => e instanceof TypeError && /devices needs a store with a per-user index/.test(e.message));
     assert.throws(() => new SessionManager({ secret: SECRET, devices: { ip: 'all' as never } }), /devices\.ip must be/);
     assert.throws(() => new SessionManager({ secret: SECRET, devices: 'yes' as never }), /devices must be/);
+    assert.throws(() => new SessionManager({ secret: SECRET, devices: { epoch: 1 as never } }), /devices\.epoch must be a boolean/);
+    const noEpoch = { ...unindexedStore(), listByUser: async () => [], deleteByUser: async () => 0 };
+    assert.throws(() => new SessionManager({ secret: SECRET, store: noEpoch, devices: { epoch: true } }), /devices\.epoch needs a store with userEpoch/);
   });
 
   it('without device tracking, the methods reject with ERR_DEVICES_UNAVAILABLE', async () => {
@@ -103,5 +106,34 @@ describe('devices with encryption at rest', () => {
     assert.equal(only?.current, true);
     assert.equal(await manager.revokeSession('sealed-user', only.handle), true);
     assert.equal(await store.get(manager.storeKey(session.id)), undefined);
+  });
+});
+
+describe('the revocation epoch', () => {
+  it('binds a session given its user by session.userKey at its write, not at its creation', async () => {
+    let now = Date.UTC(2030, 0, 1);
+    const clock = (): number => now;
+    const store = new MemoryStore({ sweepInterval: 0, clock });
+    const manager = new SessionManager({ secret: SECRET, store, clock, devices: { epoch: true } });
+    const load = async (cookieHeader?: string) => (await manager.loadSession({ cookieHeader, secure: true })).session;
+    const cookieOf = async (s: Awaited<ReturnType<typeof load>>): Promise<string> => {
+      const { setCookie } = await manager.commitSession(s, { secure: true, cookieName: '__Host-sid' });
+      return (setCookie ?? '').split(';', 1)[0] ?? '';
+    };
+    const early = await load();
+    (early as unknown as Record<string, unknown>).cart = 1;
+    const earlyCookie = await cookieOf(early); // anonymous, created before the revocation
+    const old = await load();
+    await old.login('eve');
+    const oldCookie = await cookieOf(old);
+    now += 1000;
+    await manager.revokeAllSessions('eve');
+    now += 1000;
+    const bound = await load(earlyCookie);
+    bound.userKey = 'eve';
+    await cookieOf(bound);
+    now += 1000;
+    assert.equal((await load(earlyCookie)).userKey, 'eve', 'bound after the revocation: alive');
+    assert.equal((await load(oldCookie)).userKey, undefined, 'logged in before it: dead');
   });
 });

@@ -14,12 +14,14 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { decodeRecord, isTime, openValue, type DecodedRecord } from './codec.js';
+import { dataToJson, decodeRecord, isTime, openValue, type DecodedRecord } from './codec.js';
+import { writeSession } from './persist.js';
+import { isDegraded } from './outage-policy.js';
 import { TesseraError } from './errors.js';
 import { readForward } from './forward.js';
 import { expiredLimit } from './lifetime.js';
 import { userKeyOf } from './login.js';
-import { kState, type Session, type SessionState } from './session.js';
+import { kState, sessionData, type Session, type SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
 import type { SessionEngine } from './engine.js';
@@ -168,6 +170,22 @@ export async function listSessions(engine: SessionEngine, userId: unknown, optio
   return out.sort((a, b) => a.createdAt - b.createdAt);
 }
 
+/**
+ * Raises the user's revocation epoch to now, so every session bound to them before it is dead on
+ * its next request, even one the index missed. The session kept (`except`, when it is the
+ * user's) is written with the new epoch first: a parallel request on it never sees it revoked.
+ */
+async function raiseEpoch(engine: SessionEngine, userKey: string, except: Session | undefined): Promise<void> {
+  const { store, clock } = engine.config;
+  const epoch = clock();
+  const state = except?.[kState];
+  if (except !== undefined && state !== undefined && state.userKey === userKey && !isDegraded(except)) {
+    state.epoch = epoch;
+    await writeSession(engine, except, dataToJson(sessionData(except)), epoch);
+  }
+  await engine.callStore('raiseUserEpoch', () => (store.raiseUserEpoch as (u: string, e: number) => Promise<void>).call(store, userKey, epoch));
+}
+
 /** Deletes the session of `userId` named by `handle`; `true` when one was found (see `SessionManager.revokeSession`). */
 export async function revokeSession(engine: SessionEngine, userId: unknown, handle: unknown): Promise<boolean> {
   const store = devicesOf(engine, 'revokeSession');
@@ -193,6 +211,7 @@ export async function revokeAllSessions(engine: SessionEngine, userId: unknown, 
   const userKey = userKeyOf(userId);
   if (typeof options !== 'object' || options === null) throw new TypeError('revokeAllSessions(userId, options): options must be an object such as { except: req.session }');
   const exceptKey = keyOfSession(engine, options.except);
+  if (engine.config.devices?.epoch === true) await raiseEpoch(engine, userKey, exceptKey === undefined ? undefined : options.except);
   if (exceptKey === undefined) return engine.callStore('deleteByUser', () => store.deleteByUser(userKey));
   const keep = new Set([exceptKey, options.except?.[kState].forwardKey]);
   const keys = await engine.callStore('listByUser', () => store.listByUser(userKey));

@@ -129,8 +129,11 @@ export interface SessionEvents {
 export interface ExpiredInfo {
   /** The store key of the record (never the session ID). */
   key: string;
-  /** Which limit it ran past: `idle` (time since the last request) or `absolute` (since creation or the last authentication). */
-  limit: 'idle' | 'absolute';
+  /**
+   * Which limit it ran past: `idle` (time since the last request), `absolute` (since creation or
+   * the last authentication), or `revoked` (its user revoked every session since it was bound to them).
+   */
+  limit: 'idle' | 'absolute' | 'revoked';
 }
 
 /** The payload of the `renewed` event. */

@@ -205,6 +205,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         keyMemo: { id, key },
         client: ctx.client,
         device: decoded.meta?.device,
+        epoch: decoded.meta?.epoch,
       },
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );

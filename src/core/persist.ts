@@ -33,7 +33,10 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
   if (state.issuedAt !== undefined) meta.issuedAt = state.issuedAt;
   if (engine.config.idleTimeout !== undefined) meta.seenAt = now;
-  if (engine.config.devices !== undefined && state.userKey !== undefined) meta.device = deviceMetaFor(state, now);
+  if (engine.config.devices !== undefined && state.userKey !== undefined) {
+    meta.epoch = state.epoch ??= now;
+    meta.device = deviceMetaFor(state, now);
+  }
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };

@@ -87,6 +87,8 @@ export interface SessionState {
   forwardKey?: string | undefined;
   /** The device facts of this request (user agent, IP as configured), recorded by writes of a logged-in session. */
   client?: ClientInfo | undefined;
+  /** When the session was bound to its user (its recorded epoch); unset: stamped by the next write. */
+  epoch?: number | undefined;
   /** The device metadata as loaded (or as `setDeviceLabel` changed it). */
   device?: DeviceMeta | undefined;
 }
@@ -151,6 +153,8 @@ export class Session {
   }
 
   set userKey(key: string | undefined) {
+    // A new owner: the session is bound to them from its next write (the revocation epoch).
+    if (key !== this[kState].userKey) this[kState].epoch = undefined;
     this[kState].userKey = key;
   }
 

@@ -4,89 +4,16 @@
 // client address (X-Forwarded-For behind `trust proxy`).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
-import { session } from '../../src/adapters/express/index.js';
 import { SessionManager } from '../../src/core/manager.js';
 import type { DeviceSession } from '../../src/core/devices.js';
-import { RedisStore } from '../../src/stores/redis/index.js';
-import { listen, route, type Listening } from '../helpers/express-apps.js';
+import type { Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { manualClock } from '../helpers/manual-clock.js';
-import { deleteKeysWithPrefix, openSetup, setupAvailable } from '../helpers/redis-setups.js';
-import { skipUnless, uniqueName } from '../helpers/services.js';
+import { uniqueName } from '../helpers/services.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
-import { storeSetups, type StoreSetup } from './keys-store-setups.js';
+import { deviceSetups, hold, serveDevices } from './devices-apps.js';
 
-const clusterSetup: StoreSetup = {
-  name: 'RedisStore (node-redis cluster)',
-  skip: async () => skipUnless(await setupAvailable('node-redis cluster'), 'Redis Cluster (127.0.0.1:7000-7002)'),
-  async open() {
-    const setup = await openSetup('node-redis cluster');
-    const prefix = `${uniqueName()}:`;
-    return {
-      store: new RedisStore({ client: setup.client, prefix }),
-      dump: async () => new Map(),
-      close: async () => {
-        await deleteKeysWithPrefix(true, prefix);
-        await setup.close();
-      },
-    };
-  },
-};
-
-const setups = [...storeSetups.filter((s) => !s.name.includes('connect')), clusterSetup];
-
-/** Holds `/slow` between loading its session and answering, so a revocation can land in between. */
-const hold = { loaded: (): void => {}, release: Promise.resolve() };
-
-function serve(manager: SessionManager): Promise<Listening> {
-  const app = express();
-  app.set('trust proxy', true);
-  app.use(session(manager));
-  app.get(
-    '/login/:user',
-    route(async (req, res) => {
-      await req.session.login(String(req.params.user));
-      res.json({ id: req.sessionID });
-    }),
-  );
-  app.get('/me', (req, res) => {
-    res.json({ user: req.session.userKey ?? null, id: req.sessionID });
-  });
-  app.get(
-    '/devices',
-    route(async (req, res) => {
-      res.json(await manager.listSessions(req.session.userKey ?? 'nobody', { current: req.session }));
-    }),
-  );
-  app.get(
-    '/slow',
-    route(async (req, res) => {
-      hold.loaded();
-      await hold.release;
-      res.json({ user: req.session.userKey ?? null });
-    }),
-  );
-  app.get('/label', (req, res) => {
-    manager.setDeviceLabel(req.session, String(req.query.l));
-    res.json({ ok: true });
-  });
-  app.get(
-    '/revoke/:handle',
-    route(async (req, res) => {
-      res.json({ revoked: await manager.revokeSession(req.session.userKey ?? 'nobody', String(req.params.handle)) });
-    }),
-  );
-  app.get(
-    '/revoke-others',
-    route(async (req, res) => {
-      res.json({ count: await manager.revokeAllSessions(req.session.userKey ?? 'nobody', { except: req.session }) });
-    }),
-  );
-  return listen(app);
-}
-
-for (const setup of setups) {
+for (const setup of deviceSetups) {
   describe(`devices on ${setup.name}`, await setup.skip(), () => {
     const clock = manualClock();
     let close: () => Promise<void>;
@@ -102,7 +29,7 @@ for (const setup of setups) {
       const opened = await setup.open(clock.now);
       close = () => opened.close();
       manager = new SessionManager({ secret: TEST_SECRET, store: opened.store, clock: clock.now, warn: () => {} });
-      server = await serve(manager);
+      server = await serveDevices(manager);
     });
     after(async () => {
       await server?.close();
