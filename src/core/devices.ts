@@ -11,6 +11,11 @@
  * signing secret: stable across calls, but neither the session ID nor the store key, so a list
  * shown to the user (or leaked from a page) cannot be used to ride a session.
  *
+ * With `devices: { epoch: true }`, `revokeAllSessions` also raises the user's revocation epoch in
+ * the store (to the revocation time), and every record carries the time it was bound to its user
+ * (`login`, or the first write after `session.userKey` changed): a record bound before the epoch
+ * is dead on its next load (`find-record.ts`), even when the index never listed it.
+ *
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';

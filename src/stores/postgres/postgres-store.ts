@@ -81,6 +81,8 @@ interface Row {
  * CREATE INDEX IF NOT EXISTS "tessera_sessions_expires_at_idx" ON "public"."tessera_sessions" (expires_at);
  * CREATE INDEX IF NOT EXISTS "tessera_sessions_user_key_idx" ON "public"."tessera_sessions" (user_key)
  *   WHERE user_key IS NOT NULL;
+ * -- revocation epochs (userEpoch / raiseUserEpoch), one row per user ever revoked, never pruned
+ * CREATE TABLE IF NOT EXISTS "public"."tessera_sessions_epochs" (user_key text PRIMARY KEY, epoch bigint NOT NULL);
  * ```
  * `expires_at` is bigint milliseconds rather than `timestamptz` because it is exactly what the
  * Store contract carries: it round-trips without Date or time-zone conversion, and "now" comes

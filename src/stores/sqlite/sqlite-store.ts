@@ -70,6 +70,10 @@ const MAX_TIMER_MS = 2_147_483_647;
  * );
  * CREATE INDEX tessera_sessions_expires_at ON tessera_sessions (expires_at);
  * CREATE INDEX tessera_sessions_user_key ON tessera_sessions (user_key) WHERE user_key IS NOT NULL;
+ * CREATE TABLE tessera_sessions_epochs (  -- revocation epochs (userEpoch / raiseUserEpoch), never pruned
+ *   user_key TEXT PRIMARY KEY NOT NULL,
+ *   epoch INTEGER NOT NULL
+ * );
  * ```
  *
  * @example
