@@ -19,6 +19,7 @@ export type { Duration } from './core/duration.js';
 export { Session } from './core/session.js';
 export type { SessionData, SessionCallback, SessionHooks, RegenerateOptions } from './core/session.js';
 export type { LoginOptions } from './core/login.js';
+export type { DeviceIpMode, DeviceOptions, DeviceSession } from './core/devices.js';
 export { SessionCookie } from './core/session-cookie.js';
 export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './core/session-cookie.js';
 export { boundedCalls } from './core/store.js';

@@ -16,6 +16,7 @@
  */
 import { isEnvelope, openEnvelope, sealEnvelope, type InvalidRecordReason } from './envelope.js';
 import type { Keyring } from './keyring.js';
+import { readDeviceMeta, type DeviceMeta } from './devices.js';
 import type { StoredCookie } from './session-cookie.js';
 
 /** Top-level keys of a stored record that are not user data. */
@@ -33,6 +34,10 @@ export interface RecordMeta {
   issuedAt?: number;
   /** When the record was last written, ms since the epoch: the idle check for a store that reports no expiry. */
   seenAt?: number;
+  /** When the session was bound to its user, for the per-user revocation epoch (see `devices.ts`). */
+  epoch?: number;
+  /** The device of a logged-in session (see `devices.ts`). */
+  device?: DeviceMeta;
 }
 
 /** A decoded record. */
@@ -91,6 +96,9 @@ function readMeta(meta: unknown): RecordMeta | undefined {
   if (isTime(raw.authenticatedAt)) out.authenticatedAt = raw.authenticatedAt;
   if (isTime(raw.issuedAt)) out.issuedAt = raw.issuedAt;
   if (isTime(raw.seenAt)) out.seenAt = raw.seenAt;
+  if (isTime(raw.epoch)) out.epoch = raw.epoch;
+  const device = readDeviceMeta(raw.device);
+  if (device !== undefined) out.device = device;
   return out;
 }
 

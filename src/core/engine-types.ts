@@ -13,6 +13,7 @@ import type { CookieOptions, SessionCookie } from './session-cookie.js';
 import type { Session, SessionHooks, SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
+import type { ClientInfo, DeviceConfig } from './device-client.js';
 
 /** Everything the engine needs, fully resolved (no defaults applied here). */
 export interface EngineConfig {
@@ -64,6 +65,8 @@ export interface EngineConfig {
    * `'last-write-wins'`: plain `set`s, the last whole-session write wins.
    */
   concurrency?: Concurrency | undefined;
+  /** Record device metadata in logged-in sessions' records (see `devices.ts`). Unset: none. */
+  devices?: DeviceConfig | undefined;
 }
 
 /** How concurrent writes of one session are reconciled (the `concurrency` option). */
@@ -79,6 +82,8 @@ export interface RequestContext {
   request?: unknown;
   /** Adapter hooks, called on regenerate/destroy. */
   hooks?: SessionHooks;
+  /** The request's device (user agent, IP), for the device metadata of logged-in sessions. */
+  client?: ClientInfo;
 }
 
 /** What `commit` needs from the response side. */
@@ -151,8 +156,11 @@ export interface ConflictInfo {
 export interface ExpiredInfo {
   /** The store key of the record (never the session ID). */
   key: string;
-  /** Which limit it ran past: `idle` (time since the last request) or `absolute` (since creation or the last authentication). */
-  limit: 'idle' | 'absolute';
+  /**
+   * Which limit it ran past: `idle` (time since the last request), `absolute` (since creation or
+   * the last authentication), or `revoked` (its user revoked every session since it was bound to them).
+   */
+  limit: 'idle' | 'absolute' | 'revoked';
 }
 
 /** The payload of the `renewed` event. */

@@ -162,6 +162,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
         ...this.#noRecordYet(),
+        client: ctx.client,
       },
       cookie,
     );
@@ -216,6 +217,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
         keyMemo: { id, key },
+        client: ctx.client,
+        device: decoded.meta?.device,
+        epoch: decoded.meta?.epoch,
       },
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
     );
@@ -307,6 +311,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       assignData(session, {});
       state.createdAt = this.config.clock();
       state.authenticatedAt = undefined;
+      state.device = undefined;
       // The request's own cookie options (express-session's `cookie(req)`), not the static ones.
       const cookie = state.cookieOptions;
       session.cookie = this.#newCookie(cookie ? { secure: state.secure, cookie } : { secure: state.secure });

@@ -17,7 +17,8 @@ export type TesseraErrorCode =
   | 'ERR_SECRET_MISSING'
   | 'ERR_COOKIE_SERIALIZE'
   | 'ERR_COOKIE_TOO_LARGE'
-  | 'ERR_LOGIN_TWICE';
+  | 'ERR_LOGIN_TWICE'
+  | 'ERR_DEVICES_UNAVAILABLE';
 
 /** Base class of Tessera's runtime errors. The original error, if any, is kept as `cause`. */
 export class TesseraError extends Error {
@@ -40,6 +41,8 @@ export type StoreOperation =
   | 'delete'
   | 'listByUser'
   | 'deleteByUser'
+  | 'userEpoch'
+  | 'raiseUserEpoch'
   | 'prune'
   | 'close';
 

@@ -44,14 +44,29 @@ export async function findRecord(engine: SessionEngine, key: string, read?: (key
     const live = follow && opened.until > now && opened.until <= now + (config.renewGrace ?? 30_000) + MAX_CLOCK_SKEW;
     return live ? findRecord(engine, opened.forward, read, false) : undefined;
   }
-  const limit = expiredLimit(record, opened, now, config);
+  const limit = expiredLimit(record, opened, now, config) ?? (await revokedLimit(engine, record, opened));
   if (limit === undefined) return { key, record, decoded: opened };
   await expire(engine, key, limit, true);
   return undefined;
 }
 
+/**
+ * `'revoked'` when the record's user revoked every session (`revokeAllSessions`) after this one
+ * was bound to them (its recorded epoch; for a record without one, its last authentication or
+ * creation); checked only with `devices.epoch`, for a session with a user.
+ */
+async function revokedLimit(engine: SessionEngine, record: StoreRecord, decoded: DecodedRecord): Promise<'revoked' | undefined> {
+  const { store, devices } = engine.config;
+  const userKey = record.userKey;
+  if (devices?.epoch !== true || userKey === undefined || store.userEpoch === undefined) return undefined;
+  const epoch = await engine.callStore('userEpoch', () => (store.userEpoch as (u: string) => Promise<number>).call(store, userKey));
+  const meta = decoded.meta;
+  const bound = meta?.epoch ?? meta?.authenticatedAt ?? meta?.createdAt ?? 0;
+  return bound < epoch ? 'revoked' : undefined;
+}
+
 /** Deletes a record past a limit (a failure is reported as `storeError`, and the request goes on); `report` emits `expired`. */
-async function expire(engine: SessionEngine, key: string, limit: ExpiredLimit, report: boolean): Promise<void> {
+async function expire(engine: SessionEngine, key: string, limit: ExpiredLimit | 'revoked', report: boolean): Promise<void> {
   await engine.callStore('delete', () => engine.config.store.delete(key)).catch(() => {});
   if (report) engine.emit('expired', { key, limit });
 }

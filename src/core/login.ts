@@ -59,6 +59,7 @@ export async function loginSession(engine: SessionEngine, session: Session, user
   const run = (async () => {
     await engine.regenerate(session, { keep: options.keep === true });
     state.userKey = userKey;
+    state.epoch = undefined;
     state.authenticatedAt = engine.config.clock();
     await writeSession(engine, session, dataToJson(sessionData(session)), engine.config.clock());
   })();

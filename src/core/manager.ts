@@ -23,6 +23,7 @@ import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { resolveConcurrency } from './merge.js';
 import type { Concurrency } from './engine-types.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
+import { clientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceOptions, type DeviceSession } from './devices.js';
 
 /** A session whose data is typed by `T`. */
 export type TypedSession<T extends object = SessionData> = Session & Partial<T>;
@@ -140,6 +141,15 @@ export interface SessionManagerOptions {
    * page) for another. Default `true`.
    */
   noStore?: boolean;
+  /**
+   * Devices and "log out everywhere" (`listSessions`, `revokeSession`, `revokeAllSessions`):
+   * a logged-in session's record keeps the user agent and IP of the request that last wrote it,
+   * the IP cut to a /24 (IPv4) or /48 (IPv6) prefix unless `{ ip: 'full' }` (`{ ip: false }`:
+   * none). Default: on when the store keeps a per-user index (Tessera's four stores), off
+   * otherwise; `true` or an object with a store that has none (an express-session store behind
+   * `tessera/connect`) is a `TypeError`; `false` records nothing and turns the three methods off.
+   */
+  devices?: boolean | DeviceOptions;
   /** Where the one-time plain-HTTP warning goes. Default `console.warn`. (A weak secret's warning is a process warning, code `TESSERA_WEAK_SECRET`.) */
   warn?: (message: string) => void;
 }
@@ -154,6 +164,10 @@ export interface LoadInput {
   request?: unknown;
   /** Adapter hooks. */
   hooks?: SessionHooks;
+  /** The request's `User-Agent` header, for the device list (kept up to 256 characters). */
+  userAgent?: string | undefined;
+  /** The client's IP address as the framework sees it (Express: `req.ip`), for the device list; kept as the `devices.ip` option says. */
+  ip?: string | undefined;
 }
 
 /** A loaded session and the cookie name it travels under. */
@@ -221,6 +235,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     const genid = options.genid;
     const store = options.store ?? new MemoryStore({ clock });
     const concurrency = resolveConcurrency(options.concurrency, store);
+    const devices = resolveDevices(options.devices, store);
     super({
       store,
       secrets,
@@ -241,6 +256,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       keyring,
       outage,
       concurrency,
+      devices,
     });
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);
@@ -272,11 +288,56 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     // Every value of the name that verifies, in header order: the first with a live session wins
     // (a cookie planted by a sibling subdomain cannot hide the real one; see cookie-header.ts).
     const { ids, sent } = this.readCookieSent(input.cookieHeader, cookieName);
-    const ctx = { secure: input.secure, request: input.request, ...(input.hooks ? { hooks: input.hooks } : {}) };
+    const devices = this.config.devices;
+    const ctx = {
+      secure: input.secure,
+      request: input.request,
+      ...(input.hooks ? { hooks: input.hooks } : {}),
+      ...(devices ? { client: clientInfo(devices, input.userAgent, input.ip) } : {}),
+    };
     const session = (await this.load(ids, ctx)) as TypedSession<T>;
     // The name was sent but no live session came of it: the commit deletes the dead cookie.
     if (sent && session.isNew) session[kState].staleCookie = true;
     return { session, cookieName };
+  }
+
+  /**
+   * The live sessions of a user (oldest first), for a "your devices" page: when each was
+   * created and last seen, its user agent, IP (prefix) and label. Each is named by a `handle`
+   * for `revokeSession`, never by its ID or store key; `current` marks the session passed as
+   * `{ current: req.session }`. Expired sessions are left out. Throws `ERR_DEVICES_UNAVAILABLE`
+   * without device tracking (see the `devices` option).
+   *
+   * @example
+   * app.get('/devices', async (req, res) => res.json(await manager.listSessions(req.session.userKey!, { current: req.session })));
+   */
+  listSessions(userId: string | number, options?: { current?: Session }): Promise<DeviceSession[]> {
+    return listSessions(this, userId, options);
+  }
+
+  /**
+   * Logs out the session of `userId` that `handle` (from `listSessions`) names: its record is
+   * deleted, so its next request has no session. Resolves to `false` when there is no such
+   * session (already gone, or not this user's).
+   */
+  revokeSession(userId: string | number, handle: string): Promise<boolean> {
+    return revokeSession(this, userId, handle);
+  }
+
+  /**
+   * Logs out every session of `userId` ("log out everywhere"), or every one but `except`
+   * ("everywhere else", after a password change); resolves to how many were deleted.
+   *
+   * @example
+   * await manager.revokeAllSessions(req.session.userKey!, { except: req.session });
+   */
+  revokeAllSessions(userId: string | number, options?: { except?: Session }): Promise<number> {
+    return revokeAllSessions(this, userId, options);
+  }
+
+  /** Names the session's device in the device list (`'Work laptop'`, 1 to 64 characters; `undefined` clears); stored at the end of the request. */
+  setDeviceLabel(session: Session, label: string | undefined): void {
+    setDeviceLabel(session, label);
   }
 
   /** Writes what the request changed and returns the `Set-Cookie` header to send, if any. */

@@ -9,6 +9,7 @@ import { encodeRecord, sealValue, type RecordMeta } from './codec.js';
 import { fingerprint } from './fingerprint.js';
 import { absoluteDeadline } from './lifetime.js';
 import { writeVersioned } from './merge.js';
+import { deviceMetaFor } from './devices.js';
 import { kState, type Session } from './session.js';
 import { supportsVersions, type StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
@@ -33,6 +34,10 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   if (state.authenticatedAt !== undefined) meta.authenticatedAt = state.authenticatedAt;
   if (state.issuedAt !== undefined) meta.issuedAt = state.issuedAt;
   if (engine.config.idleTimeout !== undefined) meta.seenAt = now;
+  if (engine.config.devices !== undefined && state.userKey !== undefined) {
+    meta.epoch = state.epoch ??= now;
+    meta.device = deviceMetaFor(state, now);
+  }
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };

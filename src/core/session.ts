@@ -11,6 +11,8 @@ import type { SessionEngine } from './engine.js';
 import type { LoginOptions } from './login.js';
 import type { Duration } from './duration.js';
 import type { MergeBase } from './merge.js';
+import type { DeviceMeta } from './devices.js';
+import type { ClientInfo } from './device-client.js';
 
 /**
  * The data your app keeps in sessions. Augment it to type `req.session`:
@@ -96,6 +98,12 @@ export interface SessionState {
   superseded?: boolean;
   /** `concurrency: 'merge'`: what the record held at `version`, this request's changes being computed against it (see `merge.ts`). */
   base?: MergeBase | undefined;
+  /** The device facts of this request (user agent, IP as configured), recorded by writes of a logged-in session. */
+  client?: ClientInfo | undefined;
+  /** When the session was bound to its user (its recorded epoch); unset: stamped by the next write. */
+  epoch?: number | undefined;
+  /** The device metadata as loaded (or as `setDeviceLabel` changed it). */
+  device?: DeviceMeta | undefined;
 }
 
 /** Symbol under which a session keeps its state. Internal. */
@@ -158,6 +166,8 @@ export class Session {
   }
 
   set userKey(key: string | undefined) {
+    // A new owner: the session is bound to them from its next write (the revocation epoch).
+    if (key !== this[kState].userKey) this[kState].epoch = undefined;
     this[kState].userKey = key;
   }
 

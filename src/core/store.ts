@@ -112,6 +112,21 @@ export interface Store {
   deleteByUser?(userKey: string): Promise<number>;
 
   /**
+   * The user's revocation epoch (optional): the largest number `raiseUserEpoch` was given for
+   * this user, or 0 when never. The core records an epoch in each session and treats a session
+   * whose epoch is older as dead, so "log out everywhere" reaches even a session the index missed.
+   * - It must resolve to 0 for an unknown user, and be one round trip.
+   */
+  userEpoch?(userKey: string): Promise<number>;
+
+  /**
+   * Raises the user's revocation epoch to `epoch` (optional); one that is already larger stays.
+   * - It must be atomic: concurrent raises leave the largest.
+   * - The epoch must outlive every session of the user (it never expires on its own).
+   */
+  raiseUserEpoch?(userKey: string, epoch: number): Promise<void>;
+
+  /**
    * Deletes expired records now (optional; stores whose server expires keys need none).
    * - It must not delete an unexpired record, and resolves to how many it deleted.
    */

@@ -12,6 +12,7 @@ import { isTesseraError } from '../core/errors.js';
 import type { Store, StoreRecord } from '../core/store.js';
 import { userTests } from './conformance-by-user.js';
 import { versionTests } from './conformance-versions.js';
+import { userEpochTests } from './conformance-user-epoch.js';
 import {
   assertRecord,
   assertSameKeys,
@@ -250,6 +251,7 @@ export function storeConformance(
 
     userTests({ check, record, waitPastShort });
     versionTests({ check, record, waitPastShort, expectRecord, maxValueBytes });
+    userEpochTests({ check });
 
     describe('prune', () => {
       check('deletes expired records and keeps unexpired ones', async (store, ns, t) => {

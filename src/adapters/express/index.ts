@@ -47,7 +47,7 @@ export function session(manager: SessionManager<object>): RequestHandler {
       return;
     }
     const secure = req.secure;
-    manager.loadSession({ cookieHeader: req.headers.cookie, secure, request: req }).then(
+    manager.loadSession({ cookieHeader: req.headers.cookie, secure, request: req, userAgent: req.headers['user-agent'], ip: req.ip }).then(
       ({ session, cookieName }) => {
         req.session = session;
         req.sessionStore = manager.store;

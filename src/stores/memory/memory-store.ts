@@ -50,6 +50,8 @@ export class MemoryStore implements Store {
   readonly [boundedCalls] = true;
   readonly #records = new RecencyMap<StoreRecord>();
   readonly #byUser = new Map<string, Set<string>>();
+  /** Revocation epochs, one number per user ever revoked (kept for the store's life, as the contract asks). */
+  readonly #epochs = new Map<string, number>();
   readonly #clock: Clock;
   readonly #maxSessions: number;
   readonly #maxBytes: number;
@@ -174,6 +176,18 @@ export class MemoryStore implements Store {
       this.#records.remove(entry);
     }
     return Promise.resolve(count);
+  }
+
+  /** The user's revocation epoch, 0 when never raised. */
+  userEpoch(userKey: string): Promise<number> {
+    return Promise.resolve(this.#epochs.get(userKey) ?? 0);
+  }
+
+  /** Raises the user's revocation epoch to `epoch`, keeping a larger one. */
+  raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    if (!Number.isFinite(epoch)) return Promise.reject(new TypeError(`epoch must be a finite number, got ${String(epoch)}`));
+    if (epoch > (this.#epochs.get(userKey) ?? 0)) this.#epochs.set(userKey, epoch);
+    return DONE;
   }
 
   /** Deletes expired records now; resolves to how many. */

@@ -83,6 +83,8 @@ interface Row {
  * CREATE INDEX IF NOT EXISTS "tessera_sessions_expires_at_idx" ON "public"."tessera_sessions" (expires_at);
  * CREATE INDEX IF NOT EXISTS "tessera_sessions_user_key_idx" ON "public"."tessera_sessions" (user_key)
  *   WHERE user_key IS NOT NULL;
+ * -- revocation epochs (userEpoch / raiseUserEpoch), one row per user ever revoked, never pruned
+ * CREATE TABLE IF NOT EXISTS "public"."tessera_sessions_epochs" (user_key text PRIMARY KEY, epoch bigint NOT NULL);
  * ```
  * A table from before versions is migrated on first use (with `createTable: false`, run
  * `ALTER TABLE ... ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0` yourself); its
@@ -199,6 +201,17 @@ export class PostgresStore implements Store {
   async deleteByUser(userKey: string): Promise<number> {
     const { rowCount } = await this.#run('deleteByUser', this.#sql.deleteByUser, [userKey]);
     return rowCount ?? 0;
+  }
+
+  /** The user's revocation epoch (table `<table>_epochs`), 0 when never raised. */
+  async userEpoch(userKey: string): Promise<number> {
+    const { rows } = await this.#run<{ epoch: string }>('userEpoch', this.#sql.userEpoch, [userKey]);
+    return rows[0] === undefined ? 0 : Number(rows[0].epoch);
+  }
+
+  /** Raises the user's revocation epoch to `epoch` in one upsert, keeping a larger one. */
+  async raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    await this.#run('raiseUserEpoch', this.#sql.raiseUserEpoch, [userKey, Math.floor(epoch)]);
   }
 
   async prune(): Promise<number> {

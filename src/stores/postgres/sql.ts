@@ -50,6 +50,8 @@ export interface PostgresStatements {
   listByUser: NamedStatement;
   deleteByUser: NamedStatement;
   prune: NamedStatement;
+  userEpoch: NamedStatement;
+  raiseUserEpoch: NamedStatement;
 }
 
 /**
@@ -66,6 +68,8 @@ export function buildStatements(schema: string, table: string): PostgresStatemen
   // (several processes starting together) never race CREATE TABLE IF NOT EXISTS, which is not
   // atomic on its own (it can fail with a duplicate pg_type key).
   const lockKey = `tessera:${schema}.${table}`;
+  // Revocation epochs: one row per user ever revoked, never pruned (see `Store.raiseUserEpoch`).
+  const epochs = `${quoteIdentifier(schema)}.${quoteIdentifier(`${table}_epochs`)}`;
   const createTable = [
     `SELECT pg_advisory_xact_lock(hashtext('${lockKey}'))`,
     `CREATE TABLE IF NOT EXISTS ${qualified} (
@@ -86,6 +90,7 @@ export function buildStatements(schema: string, table: string): PostgresStatemen
     `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${table}_expires_at_idx`)} ON ${qualified} (expires_at)`,
     `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${table}_user_key_idx`)} ON ${qualified} (user_key)` +
       ' WHERE user_key IS NOT NULL',
+    `CREATE TABLE IF NOT EXISTS ${epochs} (user_key text PRIMARY KEY, epoch bigint NOT NULL)`,
   ].join(';\n');
   return {
     createTable,
@@ -122,5 +127,11 @@ export function buildStatements(schema: string, table: string): PostgresStatemen
     ),
     deleteByUser: named('delete_by_user', `DELETE FROM ${qualified} WHERE user_key = $1`),
     prune: named('prune', `DELETE FROM ${qualified} WHERE expires_at <= $1`),
+    userEpoch: named('user_epoch', `SELECT epoch FROM ${epochs} WHERE user_key = $1`),
+    raiseUserEpoch: named(
+      'raise_user_epoch',
+      `INSERT INTO ${epochs} (user_key, epoch) VALUES ($1, $2)
+       ON CONFLICT (user_key) DO UPDATE SET epoch = GREATEST(${epochs}.epoch, EXCLUDED.epoch)`,
+    ),
   };
 }

@@ -9,7 +9,7 @@ import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js'
 import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
 import { decodePayload, owner, ownedBy } from './record-format.js';
-import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, runScript, WRITE_VERSIONED } from './scripts.js';
+import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, RAISE_TO, runScript, WRITE_VERSIONED } from './scripts.js';
 import { checkStoreNumber } from '../../core/validate.js';
 
 /** Options of {@link RedisStore}. */
@@ -67,6 +67,7 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *   set is written (lazily, `ZREMRANGEBYSCORE`), and the set itself expires with its last member.
  *   `listByUser` and `deleteByUser` only count a member whose session header still names the
  *   user, so a deleted or re-assigned session is never listed or deleted by a stale member.
+ * - `<prefix>e:{<userKey>}` - the user's revocation epoch, a number without expiry.
  *
  * Every command touches one key, so nothing can fail with CROSSSLOT on a Cluster; the hash tag
  * `{<userKey>}` keeps anything per user in one slot. `deleteByUser` sends one conditional delete
@@ -220,6 +221,23 @@ export class RedisStore implements Store {
     });
   }
 
+  /** The user's revocation epoch (`<prefix>e:{<userKey>}`), 0 when never raised: one `GET`. */
+  userEpoch(userKey: string): Promise<number> {
+    return this.#run('userEpoch', async () => {
+      checkKey(userKey, 'userKey');
+      const key = this.#epochKey(userKey);
+      return Number(replyString(await this.#connection.send(key, ['GET', key])) ?? 0) || 0;
+    });
+  }
+
+  /** Raises the user's revocation epoch to `epoch` with one script, keeping a larger one. */
+  raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    return this.#run('raiseUserEpoch', async () => {
+      checkKey(userKey, 'userKey');
+      await runScript(this.#connection.send, RAISE_TO, this.#epochKey(userKey), [String(toPxat(epoch))]);
+    });
+  }
+
   /**
    * Whether the client is connected (node-redis `isReady`, ioredis `status === 'ready'`): while it
    * is not, the core fails calls at once rather than letting them queue or wait for `timeout`.
@@ -258,6 +276,10 @@ export class RedisStore implements Store {
     const writes = [runScript(this.#connection.send, WRITE_VERSIONED, this.#sessionKey(key), args)];
     if (userKey !== undefined && at >= 1) writes.push(this.#indexUpdate(userKey, key, at, indexMode));
     return writes;
+  }
+
+  #epochKey(userKey: string): string {
+    return `${this.#prefix}e:{${userKey}}`;
   }
 
   #indexUpdate(userKey: string, key: string, at: number, mode: 'NEW' | 'XX' | 'GT'): Promise<unknown> {

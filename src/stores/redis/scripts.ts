@@ -103,6 +103,11 @@ local h = redis.call('GETRANGE', KEYS[1], 0, #o)
 if h == o .. ';' or h == o .. '\\n' then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
+/** Raises a number to ARGV[1] unless it is already larger (a user's revocation epoch), atomically. */
+export const RAISE_TO = script(`local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0`);
+
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }

@@ -26,6 +26,8 @@ export interface SessionStatements {
   listByUser: Statement<[userKey: string, now: number], string>;
   deleteByUser: Statement<[userKey: string], number>;
   prune: Statement<[now: number]>;
+  userEpoch: Statement<[userKey: string], number>;
+  raiseUserEpoch: Statement<[userKey: string, epoch: number]>;
 }
 
 /** SQLite identifiers we accept for the table: a letter or `_`, then letters, digits, `_`. */
@@ -49,6 +51,10 @@ export function createSchema(db: Database, table: string): void {
     );
     CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at);
     CREATE INDEX IF NOT EXISTS "${table}_user_key" ON "${table}" (user_key) WHERE user_key IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS "${table}_epochs" (
+      user_key TEXT PRIMARY KEY NOT NULL,
+      epoch INTEGER NOT NULL
+    );
   `);
   addVersionColumn(db, table);
 }
@@ -113,5 +119,10 @@ export function prepareStatements(db: Database, table: string): SessionStatement
       .pluck()
       .safeIntegers(false),
     prune: db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
+    userEpoch: db.prepare<[string], number>(`SELECT epoch FROM "${table}_epochs" WHERE user_key = ?`).pluck().safeIntegers(false),
+    raiseUserEpoch: db.prepare<[string, number]>(
+      `INSERT INTO "${table}_epochs" (user_key, epoch) VALUES (?, ?)
+       ON CONFLICT (user_key) DO UPDATE SET epoch = max(epoch, excluded.epoch)`,
+    ),
   };
 }

@@ -71,6 +71,10 @@ const MAX_TIMER_MS = 2_147_483_647;
  * );
  * CREATE INDEX tessera_sessions_expires_at ON tessera_sessions (expires_at);
  * CREATE INDEX tessera_sessions_user_key ON tessera_sessions (user_key) WHERE user_key IS NOT NULL;
+ * CREATE TABLE tessera_sessions_epochs (  -- revocation epochs (userEpoch / raiseUserEpoch), never pruned
+ *   user_key TEXT PRIMARY KEY NOT NULL,
+ *   epoch INTEGER NOT NULL
+ * );
  * ```
  *
  * A table from before versions is migrated on open (`ALTER TABLE ... ADD COLUMN version INTEGER
@@ -217,6 +221,25 @@ export class SqliteStore implements Store {
       return Promise.resolve(expiries.filter((expiresAt) => expiresAt > now).length);
     } catch (error) {
       return Promise.reject(toStoreError('deleteByUser', error));
+    }
+  }
+
+  /** The user's revocation epoch (table `<table>_epochs`), 0 when never raised. */
+  userEpoch(userKey: string): Promise<number> {
+    try {
+      return Promise.resolve(this.#sql.userEpoch.get(userKey) ?? 0);
+    } catch (error) {
+      return Promise.reject(toStoreError('userEpoch', error));
+    }
+  }
+
+  /** Raises the user's revocation epoch to `epoch` in one upsert, keeping a larger one. */
+  raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
+    try {
+      this.#sql.raiseUserEpoch.run(userKey, epoch);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(toStoreError('raiseUserEpoch', error));
     }
   }
 
