@@ -19,7 +19,7 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { dataToJson, decodeRecord, isTime, openValue, type DecodedRecord } from './codec.js';
+import { dataToJson, decodeRecord, isTime, type DecodedRecord } from './codec.js';
 import { writeSession } from './persist.js';
 import { isDegraded } from './outage-policy.js';
 import { TesseraError } from './errors.js';
@@ -129,7 +129,7 @@ async function openLive(engine: SessionEngine, key: string, userKey: string, now
   const { config } = engine;
   const record = await engine.callStore('get', () => config.store.get(key));
   if (record === undefined || record.userKey !== userKey) return undefined;
-  const opened = openValue(record.value, key, config.keyring);
+  const opened = engine.openStoredValue(record.value, key);
   if (!opened.ok || readForward(opened.json) !== undefined) return undefined;
   let decoded: DecodedRecord;
   try {

@@ -9,7 +9,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { dataToJson, type DecodedRecord } from './codec.js';
+import { dataToJson, openValue, type DecodedRecord, type OpenedValue } from './codec.js';
+import { OpenedValues } from './opened-values.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
 import { StoreError, TesseraError, type StoreOperation } from './errors.js';
@@ -38,6 +39,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   /** Verifies the signed cookie values requests carry. */
   readonly #cookies: SignedCookieReader;
+  /** Sealed store values that already opened (see `opened-values.ts`). */
+  readonly #opened = new OpenedValues(5_000);
   /** Fails store calls fast while the store is down; none without `config.outage`. */
   readonly #guard: StoreGuard | undefined;
 
@@ -72,6 +75,22 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const key = this.storeKey(state.id);
     state.keyMemo = { id: state.id, key };
     return key;
+  }
+
+  /**
+   * The JSON of a stored value read under `key` (`openValue`), answered from a memo for a sealed
+   * value that already opened under that key, so an unchanged session is not decrypted on every
+   * read. @internal
+   */
+  openStoredValue(value: string, key: string): OpenedValue {
+    const keyring = this.config.keyring;
+    if (keyring === undefined) return openValue(value, key, undefined);
+    const known = this.#opened.get(value, key);
+    if (known !== undefined) return { ok: true, json: known };
+    const opened = openValue(value, key, keyring);
+    // Only what was sealed (a plaintext value accepted with `acceptPlaintext` costs nothing to open).
+    if (opened.ok && opened.json !== value) this.#opened.remember(value, key, opened.json);
+    return opened;
   }
 
   /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */

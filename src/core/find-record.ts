@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { decodeRecord, openValue, type DecodedRecord } from './codec.js';
+import { decodeRecord, type DecodedRecord } from './codec.js';
 import { StoreError } from './errors.js';
 import { readForward, type Forward } from './forward.js';
 import { expiredLimit, MAX_CLOCK_SKEW, type ExpiredLimit } from './lifetime.js';
@@ -78,7 +78,7 @@ async function expire(engine: SessionEngine, key: string, limit: ExpiredLimit | 
  * session". With `report` false: quietly, `undefined` for anything but a record or a forward.
  */
 function decodeStored(engine: SessionEngine, key: string, record: StoreRecord, report: boolean): DecodedRecord | Forward | undefined {
-  const opened = openValue(record.value, key, engine.config.keyring);
+  const opened = engine.openStoredValue(record.value, key);
   if (!opened.ok) {
     if (report && engine.listenerCount('invalidRecord') > 0) engine.emit('invalidRecord', { key, reason: opened.reason });
     return undefined;
