@@ -5,12 +5,12 @@
 // refuses `concurrency: 'merge'` when the middleware is built.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type RequestHandler } from 'express';
 import expressSession from 'express-session';
 import dropIn from '../../src/adapters/express-session/index.js';
 import { listen, route, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { addOverlapRoutes } from './overlap-routes.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
 import { storeSetups, type OpenStore } from '../security/keys-store-setups.js';
 
@@ -23,18 +23,7 @@ const latch = { loaded: (): void => {}, released: Promise.resolve() };
 function serve(middleware: RequestHandler): Promise<Listening> {
   const app = express();
   app.use(middleware);
-  app.get('/init', (req, res) => {
-    (req.session as unknown as Data).started = true;
-    res.json({ id: req.sessionID });
-  });
-  app.get(
-    '/set/:name',
-    route(async (req, res) => {
-      await sleep(5);
-      (req.session as unknown as Data)[String(req.params.name)] = Number(req.query.v);
-      res.json({ ok: true });
-    }),
-  );
+  addOverlapRoutes(app);
   app.get(
     '/slow-logout',
     route(async (req, res) => {

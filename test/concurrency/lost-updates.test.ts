@@ -6,13 +6,13 @@
 // cannot compare-and-set: it defaults to last-write-wins and refuses 'merge' at construction.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import { session } from '../../src/adapters/express/index.js';
 import type { ConflictInfo } from '../../src/core/engine.js';
 import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
-import { listen, route, type Listening } from '../helpers/express-apps.js';
+import { listen, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { addOverlapRoutes } from './overlap-routes.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
 import { storeSetups, type OpenStore } from '../security/keys-store-setups.js';
 
@@ -24,18 +24,7 @@ type Data = Record<string, unknown>;
 function serve(manager: SessionManager): Promise<Listening> {
   const app = express();
   app.use(session(manager));
-  app.get('/init', (req, res) => {
-    (req.session as unknown as Data).started = true;
-    res.json({ id: req.sessionID });
-  });
-  app.get(
-    '/set/:name',
-    route(async (req, res) => {
-      await sleep(5);
-      (req.session as unknown as Data)[String(req.params.name)] = Number(req.query.v);
-      res.json({ ok: true });
-    }),
-  );
+  addOverlapRoutes(app);
   app.get('/read', (req, res) => {
     const { a, b } = req.session as unknown as Data;
     res.json({ id: req.sessionID, a: a ?? null, b: b ?? null });
