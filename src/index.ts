@@ -12,6 +12,7 @@
 export { SessionManager, isStore } from './core/manager.js';
 export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
 export { SessionEngine } from './core/engine.js';
+export { setCookieLines } from './core/set-cookie-lines.js';
 export type { EngineConfig, RequestContext, CommitResult, CommitHeader, SessionEvents, InvalidRecordInfo, ExpiredInfo, RenewedInfo, Concurrency, ConflictInfo } from './core/engine.js';
 export { LIFETIME_PRESETS } from './core/lifetime-options.js';
 export type { LifetimeOptions, LifetimePreset } from './core/lifetime-options.js';

@@ -104,7 +104,13 @@ export interface CommitResult {
   stored: 'saved' | 'touched' | 'none';
   /** Other response headers the session needs (`Clear-Site-Data`, `Cache-Control`); the adapter sets them before the head. */
   headers?: readonly CommitHeader[];
+  /**
+   * Further `Set-Cookie` values beyond the session cookie (a second cookie the core manages,
+   * such as a cookie cache). Adapters read every cookie through `setCookieLines(result)`.
+   */
+  extraSetCookies?: readonly string[];
 }
+
 
 /** A response header `commit` asks for. */
 export interface CommitHeader {
