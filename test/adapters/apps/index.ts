@@ -8,10 +8,12 @@
 import type { MatrixAdapter } from '../matrix-app.js';
 import { expressSessionAdapter } from './express-session.js';
 import { expressAdapter } from './express.js';
+import { nodeAdapter } from './node.js';
 
 export const adapters: MatrixAdapter[] = [
   expressAdapter,
   expressSessionAdapter,
+  nodeAdapter,
 ];
 
 /**
