@@ -274,7 +274,7 @@ describe('tessera/node: store errors', () => {
     assert.throws(() => nodeSessions({} as SessionManager), /manager must be a SessionManager/);
     const manager = new SessionManager({ secret: TEST_SECRET, warn: () => {} });
     assert.throws(() => nodeSessions(manager, { trustProxy: 'yes' as unknown as boolean }), /trustProxy must be a boolean/);
-    assert.throws(() => nodeSessions(manager, { onError: 503 as unknown as NodeSessionsOptions['onError'] }), /onError must be a function/);
+    assert.throws(() => nodeSessions(manager, { onError: 503 } as unknown as NodeSessionsOptions), /onError must be a function/);
   });
 });
 
