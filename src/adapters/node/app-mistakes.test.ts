@@ -21,6 +21,9 @@ type Step = [label: string, call: (res: ServerResponse, cb: Noting) => unknown];
 /** Waits until the client has gone (the response's 'close'), as an app would notice it. */
 const CLIENT_GONE = '(client gone)';
 const gone: Step = [CLIENT_GONE, () => undefined];
+/** Waits until a held response has surely been committed (the store takes 20 ms). */
+const SETTLED = '(committed)';
+const settled: Step = [SETTLED, () => undefined];
 
 interface Outcome {
   calls: string[];
@@ -54,6 +57,10 @@ async function observe(mode: 'node:http' | 'tessera/node', steps: Step[], abortO
     for (const [label, call] of steps) {
       if (label === CLIENT_GONE) {
         await Promise.race([closedNow, delay(3000)]);
+        continue;
+      }
+      if (label === SETTLED) {
+        await delay(60);
         continue;
       }
       let outcome: string;
@@ -102,6 +109,10 @@ const rows: Array<{ mistake: string; steps: Step[]; abortOnData?: boolean }> = [
   { mistake: 'writeHead(1000) throws ERR_HTTP_INVALID_STATUS_CODE', steps: [['writeHead(1000)', (r) => r.writeHead(1000)], ['end(x)', (r) => r.end('x')]] },
   { mistake: 'statusCode = 99 makes end throw; then a 500', steps: [['statusCode=99', (r) => (r.statusCode = 99)], ['end(x)', (r) => r.end('x')], ['statusCode=500', (r) => (r.statusCode = 500)], ['end(error)', (r) => r.end('error')]] },
   { mistake: 'write(null) and end({}) throw Node\'s argument errors', steps: [['write(null)', (r) => r.write(null)], ['end({})', (r) => r.end({} as unknown as string)], ['end(ok)', (r) => r.end('ok')]] },
+  {
+    mistake: 'a streamed response: write, end, then a write and an end after it (the end waits for late changes)',
+    steps: [['write(a)', (r) => r.write('a')], settled, ['end(b)', (r) => r.end('b')], ['write(c, cb)', (r, cb) => r.write('c', cb('write-cb'))], ['end(d)', (r) => r.end('d')], ['setHeader(X-Late)', (r) => r.setHeader('X-Late', '1')], ['flushHeaders()', (r) => r.flushHeaders()]],
+  },
   {
     mistake: 'a client that aborts mid-stream: the app keeps writing into a closed response',
     abortOnData: true,
