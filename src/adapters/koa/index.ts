@@ -43,7 +43,8 @@ export type { KoaSession } from './context-types.js';
  * - Committed once the downstream middleware is done, before Koa writes the response (string,
  *   JSON, stream, `ctx.redirect`); a response the app writes to `ctx.res` itself (with or
  *   without `ctx.respond = false`) is held until the commit is done, and changes made while a
- *   body streams are saved before it ends.
+ *   body streams are saved before it ends. When that commit fails, the held response is
+ *   dropped and `ctx.respond` set back to `true`, so Koa's error handling answers instead.
  * - When a downstream middleware throws, the session is still committed (as koa-session does)
  *   and the error is rethrown; Koa's default error response drops every header, the session
  *   cookie included, while an upstream `try/catch` that answers itself keeps it. If the commit
@@ -106,8 +107,14 @@ export function session<StateT = DefaultState, ContextT = DefaultContext>(manage
       const outcome = commit.commit();
       if (outcome !== undefined) await outcome;
     } catch (error) {
-      if (failure === undefined) throw error;
-      ctx.app.emit('error', error, ctx);
+      if (failure !== undefined) {
+        ctx.app.emit('error', error, ctx);
+        throw failure.error;
+      }
+      // The app's own response (written to ctx.res by hand) was dropped: Koa must answer with
+      // the error, also through a middleware that catches it and sets a body.
+      if (ctx.respond === false) ctx.respond = true;
+      throw error;
     }
     if (failure !== undefined) throw failure.error;
   };
