@@ -56,6 +56,14 @@ export type { KoaSession } from './context-types.js';
  *   `Clear-Site-Data` at logout). The app's own `Set-Cookie` lines are kept.
  *
  * Type parameters follow the app's (`new Koa<State, Context>()`); they are inferred by `app.use`.
+ *
+ * @example
+ * const app = new Koa();
+ * app.use(session(manager));
+ * app.use((ctx) => {
+ *   ctx.session.views = (ctx.session.views ?? 0) + 1; // typed by augmenting SessionData
+ *   ctx.body = `${ctx.session.views} views`;
+ * });
  */
 export function session<StateT = DefaultState, ContextT = DefaultContext>(manager: SessionManager<object>): Middleware<StateT, ContextT> {
   if (typeof manager !== 'object' || manager === null || typeof manager.loadSession !== 'function') {
