@@ -115,6 +115,10 @@ export function session<StateT = DefaultState, ContextT = DefaultContext>(manage
       const outcome = commit.commit();
       if (outcome !== undefined) await outcome;
     } catch (error) {
+      // A head that is out (sent around the hold, or promised to the app by a held writeHead)
+      // leaves Koa's error handling nothing to answer with: cut the response off, never leave
+      // it hanging or let it go out without its session.
+      if (res.headersSent) res.destroy();
       if (failure !== undefined) {
         ctx.app.emit('error', error, ctx);
         throw failure.error;

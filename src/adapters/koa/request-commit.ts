@@ -103,7 +103,14 @@ export class RequestCommit {
   forHold(): Promise<undefined> | undefined {
     if (!this.#started) {
       const outcome = this.commit();
-      return outcome === undefined ? undefined : outcome.then(() => undefined);
+      if (outcome === undefined) return undefined;
+      const held = outcome.then(() => undefined);
+      held.catch(ignore);
+      // Later callers (the middleware) wait on this very promise: their reactions run after the
+      // hold's, so a failed hold has already dropped the response and reset it when they see
+      // the error, and the response's state they then read is the real one.
+      this.#outcome = held;
+      return held;
     }
     if (this.#settled || this.#outcome === undefined) return undefined;
     return this.#outcome.then(

@@ -4,6 +4,7 @@
 // failure while saving a change made during a streamed body cuts that response off, as Koa
 // does when a body stream fails.
 import assert from 'node:assert/strict';
+import { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Koa from 'koa';
@@ -194,3 +195,46 @@ for (const handler of ['default', 'app'] as const) {
     });
   });
 }
+
+// Node's own writeHead, taken before any session middleware ran (as a library loaded earlier
+// might keep it): calling it goes around the response hold.
+const nodeWriteHead = ServerResponse.prototype.writeHead;
+
+describe('tessera/koa when the session cannot reach the response', () => {
+  for (const [label, route] of [
+    ['the head was sent around the hold', (ctx: Koa.Context) => {
+      ctx.respond = false;
+      nodeWriteHead.call(ctx.res, 200);
+      ctx.res.end('sent around');
+    }],
+    ['the store failed after a held writeHead, the body still to come', (ctx: Koa.Context) => {
+      ctx.respond = false;
+      ctx.res.writeHead(200, { 'Content-Type': 'text/plain' });
+      setTimeout(() => ctx.res.end('later'), 20);
+    }],
+  ] as const) {
+    it(`${label}: the error reaches Koa, the response is cut off, no hang`, async (t) => {
+      const store = new ControlledStore();
+      if (label.startsWith('the store failed')) store.failing.add('set');
+      const manager = new SessionManager({ secret: TEST_SECRET, store, circuitBreaker: false, warn: () => {} });
+      const app = new Koa();
+      app.silent = true;
+      const emitted: Array<{ code?: string }> = [];
+      app.on('error', (error: { code?: string }) => emitted.push(error));
+      app.use(session(manager));
+      app.use((ctx) => {
+        ctx.session.koaViews = 1;
+        route(ctx);
+      });
+      const server = await listenKoa(app);
+      t.after(() => server.close());
+      const outcome = await new HttpClient(server.url).request('/').then(
+        (res) => res,
+        (error: unknown) => error,
+      );
+      assert.ok(outcome instanceof Error, 'the client sees the response cut off');
+      const code = label.startsWith('the store failed') ? 'ERR_STORE_FAILED' : 'ERR_HEADERS_SENT';
+      assert.deepEqual(emitted.map((e) => e.code), [code]);
+    });
+  }
+});
