@@ -20,7 +20,7 @@ type Entry = { import: { types: string; default: string }; require: { types: str
 const entries = Object.entries(pkg.exports).filter((e): e is [string, Entry] => typeof e[1] === 'object');
 
 /** Frameworks and drivers that must stay optional: none may load with the core. */
-const HEAVY = ['express', 'express4', 'express-session', 'better-sqlite3', 'pg', 'redis', 'ioredis', '@redis/client'];
+const HEAVY = ['express', 'express4', 'express-session', 'koa', 'better-sqlite3', 'pg', 'redis', 'ioredis', '@redis/client'];
 const heavyPattern = new RegExp(`/node_modules/(${HEAVY.map((h) => h.replace('/', '\\/')).join('|')})/`);
 
 let dir: string;
@@ -114,6 +114,11 @@ describe('importing tessera loads no framework and no driver', () => {
   it('tessera/node loads no framework or driver', () => {
     assertLight(run(`await import('tessera/node');`, 'module').loaded, 'tessera/node (ESM)');
     assertLight(run(`require('tessera/node');`, 'commonjs').loaded, 'tessera/node (CJS)');
+  });
+
+  it('tessera/koa loads no framework either (it uses only Koa\'s types)', () => {
+    assertLight(run(`await import('tessera/koa');`, 'module').loaded, 'tessera/koa (ESM)');
+    assertLight(run(`require('tessera/koa');`, 'commonjs').loaded, 'tessera/koa (CJS)');
   });
 
   it('the recorder does catch a driver when one is loaded', () => {
