@@ -1,0 +1,134 @@
+/**
+ * The plugin's two hooks: `onRequest` loads the session, `onSend` commits it (store write,
+ * `Set-Cookie`, the headers the commit asks for) before Fastify writes the reply's head, so a
+ * redirect or a streamed reply already carries the stored session, and a store failure goes to
+ * Fastify's error handler (503 for a `StoreError`) instead of a 200 whose session was lost.
+ *
+ * A reply that never goes through `onSend` (after `reply.hijack()`, or written through
+ * `reply.raw`) is held on `reply.raw` by the same Node response hold the Express adapter uses
+ * (see `raw-reply.ts`).
+ *
+ * @module
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionManager } from '../../core/manager.js';
+import type { CommitResult } from '../../core/engine-types.js';
+import { setCookieLines } from '../../core/set-cookie-lines.js';
+import { holdRawReply } from './raw-reply.js';
+import { varyWithCookie } from './vary.js';
+
+/** Where a request keeps its commit's progress (a request decorator, so Fastify's request shape stays fixed). */
+export const kCommit: unique symbol = Symbol('tessera.fastify.commit');
+
+/**
+ * One request's commit: `open` until the first `onSend` (or the first raw write) starts it;
+ * `committing` while the store works; then `done` or `failed`. Every later `onSend` of the
+ * same request (Fastify's error handler answering a failed commit, or the app sending twice)
+ * finds it settled and commits nothing again.
+ */
+export interface RequestCommit {
+  readonly secure: boolean;
+  readonly cookieName: string;
+  phase: 'open' | 'committing' | 'done' | 'failed';
+  /** The `onSend` commit in flight, resolved once Fastify has taken the reply on. */
+  pending: Promise<unknown> | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** @internal Tessera's commit of this request (see `RequestCommit`). */
+    [kCommit]: RequestCommit | null;
+  }
+}
+
+/** `onRequest`: loads the session (a store failure rejects, to Fastify's error handler). */
+export function loadHook(manager: SessionManager<object>): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return function tesseraLoad(request, reply) {
+    const secure = request.protocol === 'https';
+    const input = { cookieHeader: request.headers.cookie, secure, request, userAgent: request.headers['user-agent'], ip: request.ip };
+    return manager.loadSession(input).then(({ session, cookieName }) => {
+      request.session = session;
+      const commit: RequestCommit = { secure, cookieName, phase: 'open', pending: undefined };
+      request[kCommit] = commit;
+      holdRawReply(manager, request, reply, commit);
+    });
+  };
+}
+
+/** `onSend`: commits the session before Fastify writes the head (synchronously when the store has nothing to do). */
+export function commitHook(manager: SessionManager<object>) {
+  return function tesseraCommit(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err?: Error | null, payload?: unknown) => void): Promise<unknown> | undefined {
+    const commit = request[kCommit];
+    const session = request.session as FastifyRequest['session'] | null | undefined;
+    if (commit === null || commit.phase === 'done' || commit.phase === 'failed' || !session) {
+      done(null, payload);
+      return undefined;
+    }
+    if (commit.phase === 'committing') {
+      const first = commit.pending;
+      if (first === undefined) {
+        // The raw hold is committing a reply written around Fastify: Fastify reports the clash.
+        done(null, payload);
+        return undefined;
+      }
+      return first.then(() => secondSend(request, reply, payload), () => secondSend(request, reply, payload));
+    }
+    commit.phase = 'committing';
+    addVaryCookie(reply);
+    let result: CommitResult | Promise<CommitResult>;
+    try {
+      result = manager.commitNow(session, commit);
+    } catch (error) {
+      commit.phase = 'failed';
+      throw error;
+    }
+    if (result instanceof Promise) {
+      // Returned to Fastify's hook runner: a rejection reaches the error handler, as a rejected async hook's would.
+      commit.pending = result.then(
+        (settled) => {
+          applyToReply(reply, settled);
+          commit.phase = 'done';
+          return payload;
+        },
+        (error: unknown) => {
+          commit.phase = 'failed';
+          throw error;
+        },
+      );
+      return commit.pending;
+    }
+    applyToReply(reply, result);
+    commit.phase = 'done';
+    done(null, payload);
+    return undefined;
+  };
+}
+
+/**
+ * A second `send` of one request that came while the first was still committing. Without an
+ * asynchronous hook, Fastify would have found the first reply sent and only logged a warning:
+ * so once the first has gone out, this one does the same and goes no further.
+ */
+function secondSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  if (!reply.raw.headersSent) return payload;
+  reply.log.warn(`Reply was already sent, did you forget to "return reply" in the "${request.raw.url}" (${request.raw.method}) route?`);
+  return new Promise(() => {});
+}
+
+/** Sets the commit's headers and appends its cookies (the app's own `Set-Cookie` stays). */
+function applyToReply(reply: FastifyReply, result: CommitResult): void {
+  if (result.headers !== undefined) {
+    for (const { name, value, ifAbsent } of result.headers) {
+      if (ifAbsent === true && reply.hasHeader(name)) continue;
+      reply.header(name, value);
+    }
+  }
+  // Fastify's reply.header appends Set-Cookie values rather than replacing them.
+  for (const line of setCookieLines(result)) reply.header('set-cookie', line);
+}
+
+/** Adds `Cookie` to the reply's `Vary`. */
+function addVaryCookie(reply: FastifyReply): void {
+  const vary = varyWithCookie(reply.getHeader('vary'));
+  if (vary !== undefined) reply.header('vary', vary);
+}
