@@ -32,6 +32,8 @@ export interface RequestCommit {
   phase: 'open' | 'committing' | 'done' | 'failed';
   /** The `onSend` commit in flight, resolved once Fastify has taken the reply on. */
   pending: Promise<unknown> | undefined;
+  /** The reply's headers when the session was loaded: what an error reply after a failed commit keeps. */
+  readonly before: Record<string, unknown>;
 }
 
 declare module 'fastify' {
@@ -48,7 +50,7 @@ export function loadHook(manager: SessionManager<object>): (request: FastifyRequ
     const input = { cookieHeader: request.headers.cookie, secure, request, userAgent: request.headers['user-agent'], ip: request.ip };
     return manager.loadSession(input).then(({ session, cookieName }) => {
       request.session = session;
-      const commit: RequestCommit = { secure, cookieName, phase: 'open', pending: undefined };
+      const commit: RequestCommit = { secure, cookieName, phase: 'open', pending: undefined, before: reply.getHeaders() };
       request[kCommit] = commit;
       holdRawReply(manager, request, reply, commit);
     });
@@ -79,7 +81,7 @@ export function commitHook(manager: SessionManager<object>) {
     try {
       result = manager.commitNow(session, commit);
     } catch (error) {
-      commit.phase = 'failed';
+      failed(reply, commit);
       throw error;
     }
     if (result instanceof Promise) {
@@ -91,7 +93,7 @@ export function commitHook(manager: SessionManager<object>) {
           return payload;
         },
         (error: unknown) => {
-          commit.phase = 'failed';
+          failed(reply, commit);
           throw error;
         },
       );
@@ -102,6 +104,19 @@ export function commitHook(manager: SessionManager<object>) {
     done(null, payload);
     return undefined;
   };
+}
+
+/**
+ * A failed commit: the reply the app built is dropped for Fastify's error reply, and with it
+ * every header the app set for it (a `Location` or the app's own `Set-Cookie` must not ride on
+ * the error), as the Express adapter's hold does. Headers from before (earlier `onRequest`
+ * hooks, such as a security-headers plugin) stay.
+ */
+function failed(reply: FastifyReply, commit: RequestCommit): void {
+  commit.phase = 'failed';
+  const { before } = commit;
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+  for (const [name, value] of Object.entries(before)) reply.header(name, value);
 }
 
 /**
