@@ -30,18 +30,18 @@ export type { FastifyRequestSession } from './request-types.js';
 export type { TesseraFastifyManagerOptions, TesseraFastifyOptions, TesseraFastifySessionOptions } from './options.js';
 
 function plugin(fastify: FastifyInstance, options: TesseraFastifyOptions, done: (err?: Error) => void): void {
-  let manager;
   try {
-    manager = resolveManager(options);
+    const manager = resolveManager(options);
+    // Registered twice, these throw (the decorators exist): reported through `done`, as a bad option is.
+    fastify.decorate('sessionManager', manager);
+    fastify.decorateRequest('session', null as never);
+    fastify.decorateRequest(kCommit, null);
+    fastify.addHook('onRequest', loadHook(manager));
+    fastify.addHook('onSend', commitHook(manager));
   } catch (error) {
     done(error as Error);
     return;
   }
-  fastify.decorate('sessionManager', manager);
-  fastify.decorateRequest('session', null as never);
-  fastify.decorateRequest(kCommit, null);
-  fastify.addHook('onRequest', loadHook(manager));
-  fastify.addHook('onSend', commitHook(manager));
   done();
 }
 

@@ -10,6 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import { SessionManager, isStore, type SessionManagerOptions } from '../../core/manager.js';
 import type { Store } from '../../core/store.js';
+import { checkCookieName } from '../../core/cookie-rules.js';
 import { fromExpressSessionStore, type ExpressSessionStoreLike } from '../../stores/connect/express-session-store-adapter.js';
 
 /** Options that build the manager: @fastify/session's names where they overlap, plus every `SessionManager` option. */
@@ -67,6 +68,7 @@ export function resolveManager(options: unknown): SessionManager<object> {
   const managerOptions: SessionManagerOptions = rest as SessionManagerOptions;
   if (cookieName !== undefined) {
     if (rest.name !== undefined) throw new TypeError('cookieName and name both name the cookie: give one of them');
+    checkCookieName(cookieName, { option: 'cookieName' });
     managerOptions.name = cookieName;
   }
   if (idGenerator !== undefined) {
