@@ -3,7 +3,8 @@
  *
  * @module
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginCallback, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 // What the Fastify adapter tests keep in sessions, typed the way an application does it.
@@ -41,4 +42,33 @@ export async function listenFastify(app: FastifyInstance): Promise<FastifyListen
       await app.close();
     },
   };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A session plugin as an app registers it: `app.register(plugin, options)`. @fastify/session is
+ * loaded untyped on purpose: its declaration of `request.session` would clash with Tessera's in
+ * this one type-checked program (an app has one or the other).
+ */
+export interface SessionPluginUnderTest {
+  name: '@fastify/session' | 'tessera/fastify';
+  plugin: FastifyPluginCallback<Record<string, unknown>>;
+}
+
+/** @fastify/session (with the @fastify/cookie it requires) and tessera/fastify, side by side. */
+export function sessionPlugins(tessera: FastifyPluginCallback<never>): SessionPluginUnderTest[] {
+  return [
+    { name: '@fastify/session', plugin: require('@fastify/session') as FastifyPluginCallback<Record<string, unknown>> },
+    { name: 'tessera/fastify', plugin: tessera as unknown as FastifyPluginCallback<Record<string, unknown>> },
+  ];
+}
+
+/** @fastify/cookie, which @fastify/session requires (and tessera/fastify does not mind). */
+export const fastifyCookie = require('@fastify/cookie') as FastifyPluginCallback;
+
+/** A Fastify logger that keeps every line it logs (JSON objects), at `level` and above. */
+export function keptLogs(level = 'warn'): { logger: { level: string; stream: { write(line: string): void } }; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { logger: { level, stream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } }, lines };
 }
