@@ -85,14 +85,17 @@ export function commitHook(manager: SessionManager<object>) {
       throw error;
     }
     if (result instanceof Promise) {
+      holdSends(request, reply);
       // Returned to Fastify's hook runner: a rejection reaches the error handler, as a rejected async hook's would.
       commit.pending = result.then(
         (settled) => {
+          releaseSends(reply);
           applyToReply(reply, settled);
           commit.phase = 'done';
           return payload;
         },
         (error: unknown) => {
+          releaseSends(reply);
           failed(reply, commit);
           throw error;
         },
@@ -120,9 +123,30 @@ function failed(reply: FastifyReply, commit: RequestCommit): void {
 }
 
 /**
- * A second `send` of one request that came while the first was still committing. Without an
- * asynchronous hook, Fastify would have found the first reply sent and only logged a warning:
- * so once the first has gone out, this one does the same and goes no further.
+ * While the store works, the reply has been sent as far as the app can tell: with
+ * @fastify/session's synchronous memory store (or no session plugin at all) Fastify would have
+ * written it already, so a second `send`, a `redirect`, or an error thrown after sending is only
+ * logged, and never changes the reply on its way out (its status included). Fastify decides
+ * that through `reply.sent`, which it reads from the raw response; until the commit settles,
+ * this reply's own `send` answers the same way instead.
+ */
+function holdSends(request: FastifyRequest, reply: FastifyReply): void {
+  (reply as { send: FastifyReply['send'] }).send = function sendWhileCommitting(this: FastifyReply, payload?: unknown) {
+    if (payload instanceof Error) reply.log.error({ err: payload }, 'Promise errored, but reply.sent = true was set');
+    else reply.log.warn(`Reply was already sent, did you forget to "return reply" in the "${request.raw.url}" (${request.raw.method}) route?`);
+    return this;
+  };
+}
+
+/** The commit settled: Fastify's own `send` again (its error handler may need it). */
+function releaseSends(reply: FastifyReply): void {
+  delete (reply as { send?: unknown }).send;
+}
+
+/**
+ * A second `onSend` while the first commit is in flight (a `send` that reached Fastify's hooks
+ * another way): once the first reply has gone out, this one goes no further, as Fastify drops a
+ * send on a sent reply.
  */
 function secondSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
   if (!reply.raw.headersSent) return payload;
