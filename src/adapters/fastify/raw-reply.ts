@@ -69,7 +69,7 @@ function applyToRaw(res: ServerResponse, result: CommitResult, commit: RequestCo
   if (lines.length > 0) {
     const prev = res.getHeader('set-cookie');
     const all = prev === undefined ? lines : [...(Array.isArray(prev) ? prev : [String(prev)]), ...lines];
-    setHeaderBeforeHead(res, 'Set-Cookie', all as unknown as string);
+    setHeaderBeforeHead(res, 'Set-Cookie', all);
   }
   commit.phase = 'done';
   return undefined;
