@@ -41,6 +41,10 @@ async function serve(plugin: FastifyPluginCallback<Record<string, unknown>>): Pr
     reply.send({ second: true });
     return reply;
   });
+  app.get('/send-no-return', async (request, reply) => {
+    request.session.fastifyViews = 5;
+    reply.send({ noReturn: true });
+  });
   app.get('/throw-after-send', async (request, reply) => {
     request.session.fastifyViews = 2;
     reply.send({ sent: true });
@@ -87,6 +91,7 @@ describe('tessera/fastify: the app\'s own mistakes, as under @fastify/session', 
     ['/send-twice', { status: 200, body: '{"first":true}', views: 1 }],
     ['/throw-after-send', { status: 200, body: '{"sent":true}', views: 2 }],
     ['/sync-throw-after-send', { status: 200, body: '{"sent":true}', views: 3 }],
+    ['/send-no-return', { status: 200, body: '{"noReturn":true}', views: 5 }],
   ] as const) {
     it(`${path}: the first reply goes out with its session, as under @fastify/session`, async () => {
       const answers = await both(path);
@@ -101,6 +106,14 @@ describe('tessera/fastify: the app\'s own mistakes, as under @fastify/session', 
         logs.some((line) => line.level === 40 && /already sent/i.test(JSON.stringify(line))),
         `${name}: ${JSON.stringify(logs)}`,
       );
+    }
+  });
+
+  it('/send-no-return: an async handler that sends without returning the reply logs nothing under both', async () => {
+    for (const [name, { server, logs }] of served) {
+      const before = logs.length;
+      await new HttpClient(server.url).request('/send-no-return');
+      assert.deepEqual(logs.slice(before), [], name);
     }
   });
 

@@ -133,7 +133,9 @@ function failed(reply: FastifyReply, commit: RequestCommit): void {
 function holdSends(request: FastifyRequest, reply: FastifyReply): void {
   (reply as { send: FastifyReply['send'] }).send = function sendWhileCommitting(this: FastifyReply, payload?: unknown) {
     if (payload instanceof Error) reply.log.error({ err: payload }, 'Promise errored, but reply.sent = true was set');
-    else reply.log.warn(`Reply was already sent, did you forget to "return reply" in the "${request.raw.url}" (${request.raw.method}) route?`);
+    // Fastify itself sends `undefined` for an async handler that called `send` and returned
+    // nothing; on a sent reply it would not have: nothing to warn about.
+    else if (payload !== undefined) reply.log.warn(`Reply was already sent, did you forget to "return reply" in the "${request.raw.url}" (${request.raw.method}) route?`);
     return this;
   };
 }
