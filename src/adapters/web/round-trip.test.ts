@@ -6,20 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { webSessions } from './index.js';
 import { SessionManager } from '../../core/manager.js';
-import type { StoreRecord } from '../../core/store.js';
-import { MemoryStore } from '../../stores/memory/memory-store.js';
+import { CountingStore } from '../../../test/helpers/counting-store.js';
 import { transports } from '../../../test/helpers/fetch-servers.js';
 import type { HttpClient } from '../../../test/helpers/http-client.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
 
-/** The real memory store, counting its writes. */
-class CountingStore extends MemoryStore {
-  writes = 0;
-  override set(key: string, record: StoreRecord): Promise<void> {
-    this.writes++;
-    return super.set(key, record);
-  }
-}
 
 type Data = { webViews: number; webNote: string };
 
@@ -76,7 +67,9 @@ for (const transport of transports) {
 
     it('creates the session on the first write and reads it back without writing again', async () => {
       const c = client();
+      const before = store.writes;
       const first = await c.request('/incr', { method: 'POST' });
+      assert.equal(store.writes, before + 1, 'stored once');
       const cookie = sessionCookie(first.setCookies);
       assert.match(cookie ?? '', /^sid=s%3A[\w-]+\.[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
       assert.equal(first.headers.get('cache-control'), 'no-store');
