@@ -88,8 +88,11 @@ export function session<T extends object = SessionData>(manager: SessionManager<
       response = await sessions.commit(current, c.res);
     } catch (error) {
       // The app's response must not go out (it would claim a session that was not stored), nor
-      // lend its headers (a Location, its cookies) to the error response Hono makes instead.
+      // lend its headers (a Location, its cookies) to the error response Hono makes instead:
+      // Hono builds that one on the current response's headers, so they start empty. (Headers
+      // middleware set before this one ran go too; those set after `next()` are set again.)
       c.res = undefined;
+      c.res = new Response(null, { status: 500 });
       throw httpError(error);
     }
     if (response !== c.res) {
