@@ -147,6 +147,11 @@ describe('importing tessera loads no framework and no driver', () => {
     }
   });
 
+  it('tessera/node loads no framework or driver', () => {
+    assertLight(run(`await import('tessera/node');`, 'module').loaded, 'tessera/node (ESM)');
+    assertLight(run(`require('tessera/node');`, 'commonjs').loaded, 'tessera/node (CJS)');
+  });
+
   it('the recorder does catch a driver when one is loaded', () => {
     const { loaded } = run(`require('pg');`, 'commonjs');
     assert.throws(() => assertLight(loaded, 'pg'), /loaded a framework or driver/);

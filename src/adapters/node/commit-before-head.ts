@@ -96,8 +96,8 @@ function routePrototype(): { node: NodeMethods; routed: Record<Method, Fn> } {
  * to the app a held response may already look sent (and refuse headers), but the commit runs
  * before the head really goes out.
  */
-export function setHeaderBeforeHead(res: ServerResponse, name: string, value: string): void {
-  (routePrototype().node.setHeader as (this: ServerResponse, n: string, v: string) => void).call(res, name, value);
+export function setHeaderBeforeHead(res: ServerResponse, name: string, value: string | readonly string[]): void {
+  (routePrototype().node.setHeader as (this: ServerResponse, n: string, v: string | readonly string[]) => void).call(res, name, value);
 }
 
 /**

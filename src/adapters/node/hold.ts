@@ -56,6 +56,9 @@ export class Hold {
   // The head went out before `end` (a streamed body): `finish` runs before the end, so session
   // changes made while streaming are still saved.
   private streamed = false;
+  // A streamed response's end is waiting for `finish`: to the app it has ended (Node would say
+  // so at once), so the calls that still come are answered as Node answers them after `end`.
+  private finishing = false;
   // The session cookie of a released hold whose head Node has yet to write itself (an implicit
   // head): it is added when that `writeHead` reaches this layer, so `on-headers` listeners
   // registered after the session run before it exists, as under express-session.
@@ -89,6 +92,7 @@ export class Hold {
   call(method: Method, self: ServerResponse, args: unknown[]): unknown {
     const { state } = this;
     if (state === 'released') {
+      if (this.finishing) return this.afterEnd(method, self, args);
       if (method === 'writeHead' && this.pendingCookie !== undefined) this.addPendingCookie();
       return method === 'end' ? this.endReleased(args) : this.original[method].apply(self, args);
     }
@@ -132,7 +136,13 @@ export class Hold {
 
   /** True while the hold still stands between the app and Node. */
   get holding(): boolean {
-    return this.state === 'open' || this.state === 'committing';
+    return this.state === 'open' || this.state === 'committing' || this.finishing;
+  }
+
+  /** A call after the app's `end` while `finish` runs: what Node does with it on an ended response. */
+  private afterEnd(method: Method, self: ServerResponse, args: unknown[]): unknown {
+    if (method === 'flushHeaders') return undefined;
+    return asSent(self, true, this.node[method], args);
   }
 
   private writeHead(self: ServerResponse, args: unknown[]): unknown {
@@ -215,7 +225,12 @@ export class Hold {
   private endReleased(args: unknown[]): unknown {
     if (!this.streamed || !this.finish) return this.original.end.apply(this.res, args);
     this.streamed = false;
-    this.onDone?.();
+    this.ended = true;
+    this.finishing = true;
+    const done = (): void => {
+      this.finishing = false;
+      this.onDone?.();
+    };
     let promise: Promise<void>;
     try {
       promise = this.finish();
@@ -224,13 +239,17 @@ export class Hold {
     }
     promise.then(
       () => {
+        done();
         try {
           this.original.end.apply(this.res, args);
         } catch (error) {
           this.report(error);
         }
       },
-      (error: unknown) => this.report(error),
+      (error: unknown) => {
+        done();
+        this.report(error);
+      },
     );
     return this.res;
   }
