@@ -8,12 +8,16 @@
 import type { MatrixAdapter } from '../matrix-app.js';
 import { expressSessionAdapter } from './express-session.js';
 import { expressAdapter } from './express.js';
+import { honoApp } from './hono.js';
 import { nodeAdapter } from './node.js';
+import { webApp } from './web.js';
 
 export const adapters: MatrixAdapter[] = [
   expressAdapter,
   expressSessionAdapter,
   nodeAdapter,
+  honoApp,
+  webApp,
 ];
 
 /**
