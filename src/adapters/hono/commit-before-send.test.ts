@@ -124,4 +124,16 @@ describe('tessera/hono commits before the response is sent', () => {
       assert.equal(await response.text(), 'chunk-0\nchunk-1\n');
     });
   }
+
+  it('a client that aborts mid-stream: the session stays stored and the server keeps serving', async () => {
+    held = gate();
+    const c = new HttpClient(served.url);
+    const controller = new AbortController();
+    const response = await fetch(new URL('/readable', served.url), { signal: controller.signal });
+    for (const line of response.headers.getSetCookie()) c.keep(line);
+    controller.abort();
+    await assert.rejects(response.text(), { name: 'AbortError' });
+    held.open();
+    assert.deepEqual(JSON.parse((await c.request('/peek')).body), { note: 'ReadableStream' });
+  });
 });

@@ -121,7 +121,8 @@ export function webSessions<T extends object = SessionData>(manager: SessionMana
         cookieHeader: headers.get('cookie') ?? undefined,
         secure,
         request,
-        userAgent: headers.get('user-agent') ?? undefined,
+        // Only the device list keeps the user agent: no header lookup without it.
+        userAgent: manager.config.devices === undefined ? undefined : (headers.get('user-agent') ?? undefined),
         ip: loadOptions?.ip,
       });
       loaded.set(session, { secure, cookieName });
