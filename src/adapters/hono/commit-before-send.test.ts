@@ -59,6 +59,16 @@ describe('tessera/hono commits before the response is sent', () => {
         await s.write('chunk-1\n');
       });
     });
+    app.get('/late', (c) => {
+      c.get('session').honoNote = 'before the stream';
+      return stream(c, async (s) => {
+        await s.write('chunk-0\n');
+        // Past the commit: only an explicit save writes this.
+        c.get('session').honoNote = 'saved inside the stream';
+        await c.get('session').save();
+        await s.write('chunk-1\n');
+      });
+    });
     app.get('/readable', (c) => {
       c.get('session').honoNote = 'ReadableStream';
       const encoder = new TextEncoder();
@@ -124,6 +134,13 @@ describe('tessera/hono commits before the response is sent', () => {
       assert.equal(await response.text(), 'chunk-0\nchunk-1\n');
     });
   }
+
+  it('a change made inside a running stream is written by session.save()', async () => {
+    const c = new HttpClient(served.url);
+    const res = await c.request('/late');
+    assert.equal(res.body, 'chunk-0\nchunk-1\n');
+    assert.deepEqual(JSON.parse((await c.request('/peek')).body), { note: 'saved inside the stream' });
+  });
 
   it('a client that aborts mid-stream: the session stays stored and the server keeps serving', async () => {
     held = gate();
