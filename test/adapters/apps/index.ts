@@ -10,7 +10,9 @@ import { expressSessionAdapter } from './express-session.js';
 import { expressAdapter } from './express.js';
 import { koaApp } from './koa.js';
 import { fastifyAdapter } from './fastify.js';
+import { honoApp } from './hono.js';
 import { nodeAdapter } from './node.js';
+import { webApp } from './web.js';
 
 export const adapters: MatrixAdapter[] = [
   expressAdapter,
@@ -18,6 +20,8 @@ export const adapters: MatrixAdapter[] = [
   fastifyAdapter,
   nodeAdapter,
   koaApp,
+  honoApp,
+  webApp,
 ];
 
 /**
