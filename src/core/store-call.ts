@@ -9,6 +9,7 @@ import type { EventEmitter } from 'node:events';
 import type { StoreError, StoreOperation } from './errors.js';
 import type { SessionEvents } from './engine-types.js';
 import type { StoreGuard } from './outage-policy.js';
+import { outcomeOf, reportStoreCall, type SessionMetrics } from './metrics.js';
 import { withTimeout } from './with-timeout.js';
 
 /**
@@ -16,6 +17,7 @@ import { withTimeout } from './with-timeout.js';
  * calls). A failure rejects with a `StoreError`, emitted as `storeError` first when anyone listens.
  * With a `guard`, a call the guard refuses (store known to be down) is not run at all: it fails
  * at once with `ERR_STORE_UNAVAILABLE`; how an admitted call ended feeds the circuit breaker.
+ * With `metrics`, every call (a refused one too) is reported with its duration and outcome.
  */
 export async function callStore<T>(
   events: EventEmitter<SessionEvents>,
@@ -23,20 +25,25 @@ export async function callStore<T>(
   timeout: number,
   run: () => Promise<T>,
   guard?: StoreGuard,
+  metrics?: SessionMetrics,
 ): Promise<T> {
+  // No hook, no clock read: the common case costs one comparison.
+  const started = metrics === undefined ? 0 : performance.now();
   const refusal = guard?.refusal(operation);
-  if (refusal !== undefined) return report(events, refusal);
+  if (refusal !== undefined) return report(events, refusal, metrics, started);
   try {
     const value = await withTimeout(operation, timeout, run);
     guard?.settled(undefined);
+    if (metrics !== undefined) reportStoreCall(metrics, operation, started, 'ok');
     return value;
   } catch (error) {
     guard?.settled(error as StoreError);
-    return report(events, error as StoreError);
+    return report(events, error as StoreError, metrics, started);
   }
 }
 
-function report(events: EventEmitter<SessionEvents>, storeError: StoreError): never {
+function report(events: EventEmitter<SessionEvents>, storeError: StoreError, metrics: SessionMetrics | undefined, started: number): never {
+  if (metrics !== undefined) reportStoreCall(metrics, storeError.operation, started, outcomeOf(storeError.code));
   if (events.listenerCount('storeError') > 0) events.emit('storeError', storeError);
   throw storeError;
 }
