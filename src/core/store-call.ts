@@ -30,20 +30,25 @@ export async function callStore<T>(
   // No hook, no clock read: the common case costs one comparison.
   const started = metrics === undefined ? 0 : performance.now();
   const refusal = guard?.refusal(operation);
-  if (refusal !== undefined) return report(events, refusal, metrics, started);
+  if (refusal !== undefined) {
+    if (metrics !== undefined) reportStoreCall(metrics, operation, started, 'unavailable');
+    return report(events, refusal);
+  }
   try {
     const value = await withTimeout(operation, timeout, run);
-    guard?.settled(undefined);
     if (metrics !== undefined) reportStoreCall(metrics, operation, started, 'ok');
+    guard?.settled(undefined);
     return value;
   } catch (error) {
-    guard?.settled(error as StoreError);
-    return report(events, error as StoreError, metrics, started);
+    const storeError = error as StoreError;
+    // Reported before the breaker hears of it, so a call is seen before the state it causes.
+    if (metrics !== undefined) reportStoreCall(metrics, operation, started, outcomeOf(storeError.code));
+    guard?.settled(storeError);
+    return report(events, storeError);
   }
 }
 
-function report(events: EventEmitter<SessionEvents>, storeError: StoreError, metrics: SessionMetrics | undefined, started: number): never {
-  if (metrics !== undefined) reportStoreCall(metrics, storeError.operation, started, outcomeOf(storeError.code));
+function report(events: EventEmitter<SessionEvents>, storeError: StoreError): never {
   if (events.listenerCount('storeError') > 0) events.emit('storeError', storeError);
   throw storeError;
 }
