@@ -35,7 +35,8 @@ const TSCONFIG = JSON.stringify({
   include: ['*.ts'],
 });
 // redis ships its own types; the outage example (a RedisStore under the native API) compiles here.
-const appDeps = { tessera: '*', express: '*', 'better-sqlite3': '*', redis: '*', koa: '*' };
+// The metrics examples wire prom-client and the OpenTelemetry API (both ship their own types).
+const appDeps = { tessera: '*', express: '*', 'better-sqlite3': '*', redis: '*', koa: '*', 'prom-client': '*', '@opentelemetry/api': '*' };
 const typeDeps = { '@types/express': '*', '@types/node': '*', '@types/better-sqlite3': '*', '@types/koa': '*', '@types/content-disposition': '*' };
 // The store examples need their drivers, and tessera/connect and connect-redis use
 // @types/express-session, which then types req.session: they get a project of their own.
