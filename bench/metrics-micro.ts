@@ -10,42 +10,19 @@
  *
  * @module
  */
-import { SessionManager } from '../src/core/manager.js';
-import { MemoryStore } from '../src/stores/memory/index.js';
-import { signId } from '../src/core/signature.js';
+import { readPath } from './engine-read-path.js';
 
-const SECRET = 'Qm2Lx9RtB4vN8kW3pZ6yH1cJ5dG0sFaQp7Tz';
 const READS = Number(process.env.MICRO_READS ?? 20_000);
 const ROUNDS = Number(process.env.MICRO_ROUNDS ?? 7);
 
-async function readPath(extra: object): Promise<(n: number) => Promise<number>> {
-  const manager = new SessionManager<{ user: string }>({ secret: SECRET, store: new MemoryStore(), name: 'sid', hashStoreKeys: false, warn: () => {}, ...extra });
-  const headers: string[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const { session } = await manager.loadSession({ cookieHeader: undefined, secure: false });
-    session.user = `user-${i}`;
-    await manager.commitSession(session, { secure: false, cookieName: 'sid' });
-    headers.push(`sid=${encodeURIComponent(signId(session.id, SECRET))}`);
-  }
-  return async (n) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) {
-      const { session } = await manager.loadSession({ cookieHeader: headers[i % 1000], secure: false });
-      if (session.isNew) throw new Error('bench: a session did not load');
-      const result = manager.commitNow(session, { secure: false, cookieName: 'sid' });
-      if (result instanceof Promise) await result;
-    }
-    return Number(process.hrtime.bigint() - start) / 1000 / n;
-  };
-}
-
 const tally = { calls: 0, ms: 0, counts: 0, state: 0 };
 const variants: [string, (n: number) => Promise<number>][] = [
-  ['no hook', await readPath({})],
-  ['no-op hook', await readPath({ metrics: { storeCall() {}, count() {}, circuit() {} } })],
+  ['no hook', await readPath({ hashStoreKeys: false })],
+  ['no-op hook', await readPath({ hashStoreKeys: false, metrics: { storeCall() {}, count() {}, circuit() {} } })],
   [
     'counting hook',
     await readPath({
+      hashStoreKeys: false,
       metrics: {
         storeCall: (_op: string, ms: number) => void ((tally.calls += 1), (tally.ms += ms)),
         count: () => void (tally.counts += 1),

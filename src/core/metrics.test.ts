@@ -3,7 +3,7 @@
 // error or timeout, the breaker opening, half-opening and closing), nothing counted where it
 // should not be, and a hook that throws never failing a request.
 //
-// FlakyStore is a fault-injection double: the real MemoryStore with an outage switched on and
+// SwitchedStore is a fault-injection double: the real MemoryStore with an outage switched on and
 // off by the test (test/faults/ does it with real servers).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,9 +11,9 @@ import type { CircuitState } from './circuit-breaker.js';
 import type { StoreOperation } from './errors.js';
 import { SessionManager, type SessionManagerOptions, type TypedSession } from './manager.js';
 import { CIRCUIT_STATE_VALUE, checkMetrics, type SessionCounter, type SessionMetrics, type StoreCallOutcome } from './metrics.js';
-import type { Store, StoreRecord } from './store.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 import { manualClock } from '../../test/helpers/manual-clock.js';
+import { SwitchedStore } from '../../test/helpers/switched-store.js';
 import { SessionClient, TEST_SECRET, type TestData } from '../../test/helpers/session-client.js';
 
 class RecordingMetrics implements SessionMetrics {
@@ -40,38 +40,9 @@ class RecordingMetrics implements SessionMetrics {
   }
 }
 
-class FlakyStore implements Store {
-  down = false;
-  /** A call that never answers (a paused server), for the timeout. */
-  hang = false;
-  readonly inner: MemoryStore;
-  constructor(inner: MemoryStore) {
-    this.inner = inner;
-  }
-  #run<T>(real: () => Promise<T>): Promise<T> {
-    if (this.hang) return new Promise<T>(() => {});
-    return this.down ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })) : real();
-  }
-  get(key: string): Promise<StoreRecord | undefined> {
-    return this.#run(() => this.inner.get(key));
-  }
-  set(key: string, record: StoreRecord): Promise<void> {
-    return this.#run(() => this.inner.set(key, record));
-  }
-  setIfVersion(key: string, record: StoreRecord, expected: number | null): Promise<number | false> {
-    return this.#run(() => this.inner.setIfVersion(key, record, expected));
-  }
-  touch(key: string, record: StoreRecord): Promise<void> {
-    return this.#run(() => this.inner.touch(key, record));
-  }
-  delete(key: string): Promise<void> {
-    return this.#run(() => this.inner.delete(key));
-  }
-}
-
 function setup(options: Partial<SessionManagerOptions> = {}) {
   const clock = manualClock();
-  const store = new FlakyStore(new MemoryStore({ clock: clock.now, sweepInterval: 0 }));
+  const store = new SwitchedStore(new MemoryStore({ clock: clock.now, sweepInterval: 0 }));
   const metrics = new RecordingMetrics();
   const manager = new SessionManager<TestData>({ secret: TEST_SECRET, store, clock: clock.now, storeTimeout: 0, warn: () => {}, metrics, ...options });
   return { clock, store, metrics, manager, client: new SessionClient(manager) };
