@@ -8,7 +8,6 @@
 // before the outage is still there.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { RedisStore, type RedisClientLike } from '../../src/stores/redis/index.js';
@@ -16,7 +15,7 @@ import { PrivateCluster, redisCliInstalled } from '../helpers/private-cluster.js
 import { rawCommand, redisServerInstalled } from '../helpers/redis-server.js';
 import { skipUnless } from '../helpers/services.js';
 import type { HttpClient } from '../helpers/http-client.js';
-import { assertFast, outageApps, sameBrowser, timed, type OutageApps, type Timed } from './outage-apps.js';
+import { assertFast, body, until, outageApps, sameBrowser, timed, type OutageApps, type Timed } from './outage-apps.js';
 
 /** The store's deadline per call. */
 const TIMEOUT = 500;
@@ -49,15 +48,7 @@ const drivers: Record<'node-redis cluster' | 'ioredis Cluster', (cluster: Privat
   },
 };
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
 
-const body = (text: string): { n: number | null; degraded: boolean } => JSON.parse(text) as { n: number | null; degraded: boolean };
 
 /**
  * Reads `times` times in a row through `client` while the store is down: every answer 503 and
