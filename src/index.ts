@@ -30,6 +30,8 @@ export type { TesseraErrorCode, StoreErrorCode, StoreOperation } from './core/er
 export { isDegraded } from './core/outage-policy.js';
 export type { OnStoreError } from './core/outage-policy.js';
 export type { CircuitBreakerOptions, CircuitState } from './core/circuit-breaker.js';
+export { CIRCUIT_STATE_VALUE } from './core/metrics.js';
+export type { SessionMetrics, SessionCounter, StoreCallOutcome } from './core/metrics.js';
 export { signId, unsignId } from './core/signature.js';
 export type { Secret } from './core/signature.js';
 export { generateSessionId } from './core/id.js';

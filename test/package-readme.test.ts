@@ -35,8 +35,9 @@ const TSCONFIG = JSON.stringify({
   include: ['*.ts'],
 });
 // redis ships its own types; the outage example (a RedisStore under the native API) compiles here.
-// hono and @hono/node-server: the Hono example.
-const appDeps = { tessera: '*', express: '*', fastify: '*', 'better-sqlite3': '*', redis: '*', koa: '*', hono: '*', '@hono/node-server': '*' };
+// hono and @hono/node-server: the Hono example; prom-client and the OpenTelemetry API (both ship
+// their own types): the metrics examples.
+const appDeps = { tessera: '*', express: '*', fastify: '*', 'better-sqlite3': '*', redis: '*', koa: '*', hono: '*', '@hono/node-server': '*', 'prom-client': '*', '@opentelemetry/api': '*' };
 const typeDeps = { '@types/express': '*', '@types/node': '*', '@types/better-sqlite3': '*', '@types/koa': '*', '@types/content-disposition': '*' };
 // The store examples need their drivers, and tessera/connect and connect-redis use
 // @types/express-session, which then types req.session: they get a project of their own.

@@ -14,6 +14,7 @@ import type { Session, SessionHooks, SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
 import type { ClientInfo, DeviceConfig } from './device-client.js';
+import type { SessionMetrics } from './metrics.js';
 
 /** Everything the engine needs, fully resolved (no defaults applied here). */
 export interface EngineConfig {
@@ -67,6 +68,8 @@ export interface EngineConfig {
   concurrency?: Concurrency | undefined;
   /** Record device metadata in logged-in sessions' records (see `devices.ts`). Unset: none. */
   devices?: DeviceConfig | undefined;
+  /** The metrics hook (see `metrics.ts`). Unset: nothing is measured. */
+  metrics?: SessionMetrics | undefined;
 }
 
 /** How concurrent writes of one session are reconciled (the `concurrency` option). */

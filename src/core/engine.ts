@@ -27,6 +27,7 @@ import { assignData, kState, Session, sessionData, type RegenerateOptions, type 
 import type { Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
+import { countEvent, reportCircuit } from './metrics.js';
 import { isDegraded, markDegraded, refuseIfDegraded, StoreGuard } from './outage-policy.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
 
@@ -49,7 +50,12 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     this.config = config;
     this.#cookies = new SignedCookieReader(() => this.config.secrets, config.maxCookieLength);
     const breaker = config.outage?.circuitBreaker;
-    if (breaker) this.#guard = new StoreGuard(config.store, breaker, config.clock, (state) => this.emit('circuit', state));
+    if (breaker) {
+      this.#guard = new StoreGuard(config.store, breaker, config.clock, (state) => {
+        reportCircuit(this.config.metrics, state);
+        this.emit('circuit', state);
+      });
+    }
   }
 
   /** The store. */
@@ -95,7 +101,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */
   callStore<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
-    return callStore(this, operation, this.config.storeTimeout, run, this.#guard);
+    return callStore(this, operation, this.config.storeTimeout, run, this.#guard, this.config.metrics);
   }
 
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
@@ -138,6 +144,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       if (!(error instanceof StoreError)) throw error;
       const session = this.create(ctx, ids[0]);
       markDegraded(session);
+      countEvent(this.config.metrics, 'degraded');
       this.emit('degraded', error, session);
       return session;
     }
@@ -148,12 +155,15 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       const key = this.storeKey(candidate);
       const found = await findRecord(this, key);
       if (found === undefined) continue;
+      countEvent(this.config.metrics, 'hit');
       const session = this.#fromRecord(candidate, found.key, found.record, found.decoded, ctx);
       const now = this.config.clock();
       if (found.key !== key) Object.assign(session[kState], { forwarded: true, forwardKey: key });
       else if (renewalDue(this, session, now)) await renewSession(this, session, now);
       return session;
     }
+    // Counted once per request that carried a verified cookie, however many it carried.
+    if (ids.length > 0) countEvent(this.config.metrics, 'miss');
     return this.create(ctx, ids[0]);
   }
 

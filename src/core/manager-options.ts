@@ -10,6 +10,7 @@ import type { DeviceOptions } from './devices.js';
 import type { Concurrency } from './engine-types.js';
 import type { EncryptionOptions } from './keyring.js';
 import type { LifetimeOptions, LifetimePreset } from './lifetime-options.js';
+import type { SessionMetrics } from './metrics.js';
 import type { OnStoreError } from './outage-policy.js';
 import type { CookieOptions } from './session-cookie.js';
 import type { Secret } from './signature.js';
@@ -117,6 +118,13 @@ export interface SessionManagerOptions {
    * whole session, as express-session does.
    */
   concurrency?: Concurrency;
+  /**
+   * A metrics hook: store call latency per operation and outcome, hits and misses, writes
+   * skipped by dirty tracking, touches throttled, conflicts merged, requests served degraded,
+   * and the circuit breaker's state (see `SessionMetrics`; the README's "Metrics" section wires
+   * it to prom-client and OpenTelemetry). Default: none, and nothing is measured.
+   */
+  metrics?: SessionMetrics;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
   /**

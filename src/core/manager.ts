@@ -18,6 +18,7 @@ import { checkBoolean, checkCookieOptions, checkDuration, checkSecrets } from '.
 import { checkCookieName, checkPrefixRules } from './cookie-rules.js';
 import { clearSiteDataValue, DEFAULT_CLEAR_SITE_DATA } from './site-data.js';
 import { kState } from './session.js';
+import { checkMetrics } from './metrics.js';
 import { resolveOutage } from './outage-policy.js';
 import { resolveConcurrency } from './merge.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
@@ -131,6 +132,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       outage,
       concurrency,
       devices,
+      metrics: checkMetrics(options.metrics),
     });
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);
