@@ -20,7 +20,7 @@ type Entry = { import: { types: string; default: string }; require: { types: str
 const entries = Object.entries(pkg.exports).filter((e): e is [string, Entry] => typeof e[1] === 'object');
 
 /** Frameworks and drivers that must stay optional: none may load with the core. */
-const HEAVY = ['express', 'express4', 'express-session', 'better-sqlite3', 'pg', 'redis', 'ioredis', '@redis/client'];
+const HEAVY = ['express', 'express4', 'express-session', 'fastify', 'fastify-plugin', '@fastify/session', '@fastify/cookie', 'better-sqlite3', 'pg', 'redis', 'ioredis', '@redis/client'];
 const heavyPattern = new RegExp(`/node_modules/(${HEAVY.map((h) => h.replace('/', '\\/')).join('|')})/`);
 
 let dir: string;
@@ -85,8 +85,9 @@ function run(code: string, type: 'module' | 'commonjs'): { stdout: string; loade
   return { stdout, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
-function assertLight(loaded: string[], what: string): void {
-  const heavy = loaded.filter((line) => heavyPattern.test(line) || HEAVY.some((h) => line === `cjs ${h}`));
+function assertLight(loaded: string[], what: string, allowed: readonly string[] = []): void {
+  const own = (line: string): boolean => allowed.some((a) => line.includes(`/node_modules/${a}/`) || line === `cjs ${a}`);
+  const heavy = loaded.filter((line) => (heavyPattern.test(line) || HEAVY.some((h) => line === `cjs ${h}`)) && !own(line));
   assert.deepEqual(heavy, [], `${what} loaded a framework or driver`);
 }
 
@@ -109,6 +110,14 @@ describe('importing tessera loads no framework and no driver', () => {
   it('the Express adapter and the memory store load no framework or driver either', () => {
     assertLight(run(`await import('tessera/express'); await import('tessera/memory');`, 'module').loaded, 'tessera/express + tessera/memory (ESM)');
     assertLight(run(`require('tessera/express'); require('tessera/memory');`, 'commonjs').loaded, 'tessera/express + tessera/memory (CJS)');
+  });
+
+  it('the Fastify adapter loads fastify-plugin (its one dependency) and no other framework', () => {
+    for (const [code, type] of [[`await import('tessera/fastify');`, 'module'], [`require('tessera/fastify');`, 'commonjs']] as const) {
+      const { loaded } = run(code, type);
+      assert.ok(loaded.some((l) => l.includes('/node_modules/fastify-plugin/')), `${type}: the recorder saw fastify-plugin`);
+      assertLight(loaded, `tessera/fastify (${type})`, ['fastify-plugin']);
+    }
   });
 
   it('tessera/node loads no framework or driver', () => {

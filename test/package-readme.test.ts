@@ -25,7 +25,7 @@ const TSCONFIG = JSON.stringify({
   include: ['*.ts'],
 });
 // redis ships its own types; the outage example (a RedisStore under the native API) compiles here.
-const appDeps = { tessera: '*', express: '*', 'better-sqlite3': '*', redis: '*' };
+const appDeps = { tessera: '*', express: '*', fastify: '*', 'better-sqlite3': '*', redis: '*' };
 const typeDeps = { '@types/express': '*', '@types/node': '*', '@types/better-sqlite3': '*' };
 // The store examples need their drivers, and tessera/connect and connect-redis use
 // @types/express-session, which then types req.session: they get a project of their own.

@@ -81,8 +81,12 @@ export interface SessionManagerOptions {
   saveUninitialized?: boolean;
   /** Re-send the cookie on every response, renewing its `maxAge`. Default `false`. */
   rolling?: boolean;
-  /** Generates session IDs. Default: 256 random bits, base64url. */
-  genid?: () => string;
+  /**
+   * Generates session IDs. Default: 256 random bits, base64url. Receives the framework's request
+   * object the adapter loaded the session for (Express's `req`, Fastify's `request`), or
+   * `undefined` when there is none.
+   */
+  genid?: (request: unknown) => string;
   /** Deadline for each store call, in ms. Default 5000, or none for Tessera's own stores (they bound every call themselves). */
   storeTimeout?: number;
   /**

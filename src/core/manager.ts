@@ -113,7 +113,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     super({
       store,
       secrets,
-      genid: genid ? () => genid() : generateSessionId,
+      genid: genid ? (request) => genid(request) : generateSessionId,
       cookie,
       saveUninitialized: options.saveUninitialized ?? false,
       resave: false,

@@ -8,11 +8,13 @@
 import type { MatrixAdapter } from '../matrix-app.js';
 import { expressSessionAdapter } from './express-session.js';
 import { expressAdapter } from './express.js';
+import { fastifyAdapter } from './fastify.js';
 import { nodeAdapter } from './node.js';
 
 export const adapters: MatrixAdapter[] = [
   expressAdapter,
   expressSessionAdapter,
+  fastifyAdapter,
   nodeAdapter,
 ];
 
