@@ -7,9 +7,7 @@ import { describe, it } from 'node:test';
 import { SessionManager } from './index.js';
 import { SessionManager as CoreSessionManager } from './core/manager.js';
 import { MemoryStore } from './stores/memory/index.js';
-import { SqliteStore } from './stores/sqlite/index.js';
-
-const secret = 'Vh3kP9sLq2-default-store-test-Xw7Rz4Nd';
+import { TEST_SECRET as secret } from '../test/helpers/session-client.js';
 
 describe('the default store', () => {
   it("SessionManager from 'tessera' defaults to a MemoryStore", () => {
@@ -19,12 +17,8 @@ describe('the default store', () => {
   });
 
   it('a store given is used as is', () => {
-    const store = new SqliteStore({ path: ':memory:' });
-    try {
-      assert.equal(new SessionManager({ secret, store, warn: () => {} }).store, store);
-    } finally {
-      store.close();
-    }
+    const store = new MemoryStore({ sweepInterval: 0 });
+    assert.equal(new SessionManager({ secret, store, warn: () => {} }).store, store);
   });
 
   it("the core's class has no default: it asks for a store, naming the fix", () => {
