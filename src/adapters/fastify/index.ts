@@ -60,6 +60,10 @@ function plugin(fastify: FastifyInstance, options: TesseraFastifyOptions, done: 
  * import Fastify from 'fastify';
  * import { tesseraSession } from 'tessera/fastify';
  *
+ * declare module 'tessera' {
+ *   interface SessionData { views: number }
+ * }
+ *
  * const app = Fastify();
  * await app.register(tesseraSession, { secret: process.env.SESSION_SECRET!, cookie: { maxAge: 86_400_000 } });
  * app.get('/', async (request) => ({ views: (request.session.views = (request.session.views ?? 0) + 1) }));

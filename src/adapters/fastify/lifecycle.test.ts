@@ -113,3 +113,61 @@ describe('tessera/fastify lifecycle', () => {
     assert.equal(JSON.parse(after.body).id, null);
   });
 });
+
+describe('tessera/fastify over HTTPS (trustProxy)', () => {
+  let server: FastifyListening;
+
+  before(async () => {
+    const app = fastifyApp({ trustProxy: true });
+    await app.register(tesseraSession, { secret: TEST_SECRET, warn: () => {} });
+    app.post('/incr', async (request) => {
+      request.session.fastifyViews = (request.session.fastifyViews ?? 0) + 1;
+      return { views: request.session.fastifyViews };
+    });
+    server = await listenFastify(app);
+  });
+  after(() => server.close());
+
+  it("reads HTTPS from Fastify's request.protocol: a __Host- cookie, Secure", async () => {
+    const client = new HttpClient(server.url, { 'x-forwarded-proto': 'https' });
+    const res = await client.request('/incr', { method: 'POST' });
+    assert.equal(res.setCookies.length, 1);
+    assert.match(res.setCookies[0]!, /^__Host-sid=s%3A/);
+    assert.match(res.setCookies[0]!, /; Secure/);
+    assert.deepEqual(JSON.parse((await client.request('/incr', { method: 'POST' })).body), { views: 2 });
+  });
+
+  it('without the proxy header the same app serves plain HTTP under sid', async () => {
+    const res = await new HttpClient(server.url).request('/incr', { method: 'POST' });
+    assert.match(res.setCookies[0]!, /^sid=/);
+    assert.doesNotMatch(res.setCookies[0]!, /Secure/);
+  });
+});
+
+describe('tessera/fastify under app.inject() (Fastify\'s own test client)', () => {
+  it('creates, stores and reads back a session without a socket', async () => {
+    const app = fastifyApp();
+    await app.register(tesseraSession, { secret: TEST_SECRET, warn: () => {} });
+    app.post('/incr', async (request) => {
+      request.session.fastifyViews = (request.session.fastifyViews ?? 0) + 1;
+      return { views: request.session.fastifyViews };
+    });
+    app.get('/hijack', (request, reply) => {
+      reply.hijack();
+      request.session.fastifyViews = 10;
+      reply.raw.end('raw');
+    });
+    try {
+      const first = await app.inject({ method: 'POST', url: '/incr' });
+      const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+      assert.match(cookie, /^sid=s%3A/);
+      const second = await app.inject({ method: 'POST', url: '/incr', headers: { cookie } });
+      assert.deepEqual(second.json(), { views: 2 });
+      const hijacked = await app.inject({ method: 'GET', url: '/hijack' });
+      assert.equal(hijacked.body, 'raw');
+      assert.match(String(hijacked.headers['set-cookie']), /^sid=s%3A/);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -50,6 +50,11 @@ describe('tessera/fastify redirects, streams and hijacked replies', () => {
       reply.type('text/plain');
       return reply.send(Readable.from(Array.from({ length: 10 }, (_, i) => `chunk-${i}\n`)));
     });
+    app.get('/web-stream', async (request, reply) => {
+      request.session.fastifyNote = 'web-streamed';
+      reply.type('text/plain');
+      return reply.send(Readable.toWeb(Readable.from(['web-', 'stream'])));
+    });
     app.get('/late-stream', async (request, reply) => {
       request.session.fastifyNote = 'before';
       async function* body() {
@@ -115,6 +120,13 @@ describe('tessera/fastify redirects, streams and hijacked replies', () => {
     assert.equal(res.body, Array.from({ length: 10 }, (_, i) => `chunk-${i}\n`).join(''));
     assert.equal(res.setCookies.length, 1);
     assert.equal(JSON.parse((await client.request('/peek')).body).note, 'streamed');
+  });
+
+  it('a web ReadableStream body goes the same way', async () => {
+    const client = new HttpClient(server.url);
+    const res = await expectStoredBeforeHead(client, '/web-stream');
+    assert.equal(res.body, 'web-stream');
+    assert.equal(JSON.parse((await client.request('/peek')).body).note, 'web-streamed');
   });
 
   it('stores changes made while the body streamed before the response ends', async () => {

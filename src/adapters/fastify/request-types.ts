@@ -4,8 +4,10 @@
  *
  * @module
  */
-import type { SessionManager } from '../../core/manager.js';
-import type { Session, SessionData } from '../../core/session.js';
+// From the public entry, not from core/: an app that imports only `tessera/fastify` augments
+// `SessionData` through `declare module 'tessera'`, which TypeScript accepts only when the
+// entry's declarations are part of the program (this import puts them there; it is type-only).
+import type { Session, SessionData, SessionManager } from '../../index.js';
 
 /** A request's session as Tessera types it: its `Session` plus your augmented `SessionData`. */
 export type FastifyRequestSession = Session & Partial<SessionData>;
