@@ -9,7 +9,8 @@
  *
  * @module
  */
-export { SessionManager, isStore } from './core/manager.js';
+export { SessionManager } from './session-manager.js';
+export { isStore } from './core/manager.js';
 export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
 export { SessionEngine } from './core/engine.js';
 export { setCookieLines } from './core/set-cookie-lines.js';

@@ -20,12 +20,16 @@ export function codeBlocks(markdown: string, lang: string): string[] {
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = codeBlocks(readme, 'ts');
+// Decorators as a Nest project compiles them (its CLI's tsconfig): the NestJS examples need them,
+// and they change nothing for the blocks that have none.
 const TSCONFIG = JSON.stringify({
   compilerOptions: {
     target: 'ES2022',
     module: 'node16',
     moduleResolution: 'node16',
     strict: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
     outDir: 'build',
     rootDir: '.',
     // @types/koa expects content-disposition without types of its own, as in a Koa-only install;
@@ -35,9 +39,11 @@ const TSCONFIG = JSON.stringify({
   include: ['*.ts'],
 });
 // redis ships its own types; the outage example (a RedisStore under the native API) compiles here.
+// The NestJS examples: Nest on both platforms, with the peers a Nest app installs.
+const nestDeps = { '@nestjs/common': '*', '@nestjs/core': '*', '@nestjs/platform-express': '*', '@nestjs/platform-fastify': '*', 'reflect-metadata': '*', rxjs: '*' };
 // hono and @hono/node-server: the Hono example; prom-client and the OpenTelemetry API (both ship
 // their own types): the metrics examples.
-const appDeps = { tessera: '*', express: '*', fastify: '*', 'better-sqlite3': '*', redis: '*', koa: '*', hono: '*', '@hono/node-server': '*', 'prom-client': '*', '@opentelemetry/api': '*' };
+const appDeps = { tessera: '*', express: '*', fastify: '*', 'better-sqlite3': '*', redis: '*', koa: '*', hono: '*', '@hono/node-server': '*', 'prom-client': '*', '@opentelemetry/api': '*', ...nestDeps };
 const typeDeps = { '@types/express': '*', '@types/node': '*', '@types/better-sqlite3': '*', '@types/koa': '*', '@types/content-disposition': '*' };
 // The store examples need their drivers, and tessera/connect and connect-redis use
 // @types/express-session, which then types req.session: they get a project of their own.
@@ -110,6 +116,11 @@ describe("the README's examples", () => {
     assert.ok(blocks.length >= 3, `found ${blocks.length} ts blocks`);
     assert.ok(nativeIndex >= 0, 'no ts block uses tessera/express and listens');
     assert.ok(blocks.some(usesBridge), 'the store examples are found');
+  });
+
+  it('has the NestJS examples, one per platform', () => {
+    assert.ok(blocks.some((b) => b.includes("from '@nestjs/platform-express'") && b.includes('app.use(session(manager))')));
+    assert.ok(blocks.some((b) => b.includes("from '@nestjs/platform-fastify'") && b.includes('app.register(tesseraSession, { manager })')));
   });
 
   it('the PostgreSQL example handles pool errors', () => {

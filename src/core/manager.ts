@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { SessionEngine, type CommitResult } from './engine.js';
 import type { SessionManagerOptions } from './manager-options.js';
 import { generateSessionId } from './id.js';
@@ -21,7 +21,6 @@ import { kState } from './session.js';
 import { checkMetrics } from './metrics.js';
 import { resolveOutage } from './outage-policy.js';
 import { resolveConcurrency } from './merge.js';
-import { MemoryStore } from '../stores/memory/memory-store.js';
 import { clientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceSession } from './devices.js';
 
 /** A session whose data is typed by `T`. */
@@ -108,7 +107,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
     const genid = options.genid;
-    const store = options.store ?? new MemoryStore({ clock });
+    const store = options.store ?? new.target.defaultStore(clock);
     const concurrency = resolveConcurrency(options.concurrency, store);
     const devices = resolveDevices(options.devices, store);
     super({
@@ -137,6 +136,15 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);
     this.#warn = options.warn ?? ((m) => console.warn(m));
+  }
+
+  /**
+   * The store for options that name none. The core imports no store (stores build on the core,
+   * never the reverse), so this one has none: `SessionManager` from `tessera`
+   * (src/session-manager.ts) overrides it with a bounded `MemoryStore`.
+   */
+  protected static defaultStore(_clock: Clock): Store {
+    throw new TypeError("store is required here: pass a store, or use SessionManager from 'tessera', whose default is a MemoryStore");
   }
 
   /** The cookie name used for a request (see the `name` option). */

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import { session } from '../../src/adapters/express/index.js';
 import { isDegraded } from '../../src/core/outage-policy.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import type { CircuitState } from '../../src/core/circuit-breaker.js';
 import type { StoreError } from '../../src/core/errors.js';
 import type { Store } from '../../src/core/store.js';

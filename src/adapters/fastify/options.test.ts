@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import expressSession from 'express-session';
 import tesseraSession, { type TesseraFastifyOptions } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { fastifyApp, listenFastify } from '../../../test/helpers/fastify-apps.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

@@ -8,7 +8,8 @@
  * @module
  */
 import type { FastifyRequest } from 'fastify';
-import { SessionManager, isStore, type SessionManagerOptions } from '../../core/manager.js';
+import { isStore, type SessionManagerOptions } from '../../core/manager.js';
+import { SessionManager } from '../../session-manager.js';
 import type { Store } from '../../core/store.js';
 import { checkCookieName } from '../../core/cookie-rules.js';
 import { fromExpressSessionStore, type ExpressSessionStoreLike } from '../../stores/connect/express-session-store-adapter.js';

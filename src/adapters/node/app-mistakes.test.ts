@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { nodeSessions } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { FaultStore } from '../../../test/hold/fault-store.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
 

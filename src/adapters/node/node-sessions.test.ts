@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
 import { nodeSessions, type NodeSessionsOptions } from './index.js';
 import { isTesseraError } from '../../core/errors.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import type { Session } from '../../core/session.js';
 import { FaultStore } from '../../../test/hold/fault-store.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { session } from '../../../src/adapters/express/index.js';
-import { SessionManager } from '../../../src/core/manager.js';
+import { SessionManager } from '../../../src/index.js';
 import type { Session } from '../../../src/core/session.js';
 import { listen } from '../../helpers/express-apps.js';
 import type { MatrixAdapter } from '../matrix-app.js';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { nodeSessions } from '../../../src/adapters/node/index.js';
-import { SessionManager } from '../../../src/core/manager.js';
+import { SessionManager } from '../../../src/index.js';
 import type { Session } from '../../../src/core/session.js';
 import type { MatrixAdapter } from '../matrix-app.js';
 
