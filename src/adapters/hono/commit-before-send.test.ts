@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Hono } from 'hono';
 import { stream, streamText } from 'hono/streaming';
 import { session, type SessionEnv } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { serveFetch, type ServedFetch } from '../../../test/helpers/fetch-servers.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

@@ -8,7 +8,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { session, type SessionEnv } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { CountingStore } from '../../../test/helpers/counting-store.js';
 import { serveFetch, type ServedFetch } from '../../../test/helpers/fetch-servers.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

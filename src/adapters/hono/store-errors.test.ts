@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { session, type SessionEnv } from './index.js';
 import { isTesseraError, type StoreError } from '../../core/errors.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { FaultyStore } from '../../../test/helpers/faulty-store.js';
 import { serveFetch, type ServedFetch } from '../../../test/helpers/fetch-servers.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

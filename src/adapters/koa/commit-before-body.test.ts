@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import Koa from 'koa';
 import { session } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { ControlledStore, listenKoa, type KoaListening } from '../../../test/helpers/koa-apps.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';

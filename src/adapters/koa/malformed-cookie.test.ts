@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Koa from 'koa';
 import { session } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { signId } from '../../core/signature.js';
 import { listenKoa, type KoaListening } from '../../../test/helpers/koa-apps.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Koa from 'koa';
 import { session } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { isTesseraError, type StoreError } from '../../core/errors.js';
 import { ControlledStore, listenKoa, type KoaListening } from '../../../test/helpers/koa-apps.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { webSessions } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { CountingStore } from '../../../test/helpers/counting-store.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { webSessions } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { serveFetch, type ServedFetch } from '../../../test/helpers/fetch-servers.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { webSessions } from './index.js';
 import { isTesseraError } from '../../core/errors.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
 

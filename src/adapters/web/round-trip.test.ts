@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { webSessions } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { CountingStore } from '../../../test/helpers/counting-store.js';
 import { transports } from '../../../test/helpers/fetch-servers.js';
 import type { HttpClient } from '../../../test/helpers/http-client.js';

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { session, type SessionEnv } from '../../../src/adapters/hono/index.js';
-import { SessionManager } from '../../../src/core/manager.js';
+import { SessionManager } from '../../../src/index.js';
 import { serveFetch } from '../../helpers/fetch-servers.js';
 import type { MatrixAdapter } from '../matrix-app.js';
 

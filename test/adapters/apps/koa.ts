@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import Koa from 'koa';
 import { session } from '../../../src/adapters/koa/index.js';
-import { SessionManager } from '../../../src/core/manager.js';
+import { SessionManager } from '../../../src/index.js';
 import { listenKoa } from '../../helpers/koa-apps.js';
 import type { MatrixAdapter } from '../matrix-app.js';
 

@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { webSessions } from '../../../src/adapters/web/index.js';
-import { SessionManager } from '../../../src/core/manager.js';
+import { SessionManager } from '../../../src/index.js';
 import { serveFetch } from '../../helpers/fetch-servers.js';
 import type { MatrixAdapter } from '../matrix-app.js';
 
