@@ -83,6 +83,11 @@ export class EpochCache implements UserEpochWatcher {
     return readAt >= since && bound >= (this.#epochs.get(userKey) ?? 0);
   }
 
+  /** Whether the watch delivers right now (a copy can be vouched for). */
+  get delivering(): boolean {
+    return this.#since !== undefined;
+  }
+
   /** The largest epoch delivered for `userKey`, if any (for tests and diagnostics). */
   epochOf(userKey: string): number | undefined {
     return this.#epochs.get(userKey);

@@ -185,5 +185,9 @@ export function serveCache(manager: SessionManager): Promise<Listening> {
       res.json({ count: await manager.revokeAllSessions(req.session.userKey ?? 'nobody') });
     }),
   );
+  // Store failures answer with their status (503), quietly.
+  app.use((error: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(error.status ?? 500).end();
+  });
   return listen(app);
 }
