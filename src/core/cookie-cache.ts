@@ -215,7 +215,9 @@ export class CookieCache {
     if (state.forwarded === true) return undefined;
     if (session.cookie.secure === true && !ctx.secure) return undefined;
     const clear = sent ? this.#cookie(engine, session, ctx, name, '', 0) : undefined;
-    if (state.destroyed) return clear;
+    // Changes made while the body streams are written after the head, where no fresh copy can
+    // follow them: no copy, and none of an older one.
+    if (state.destroyed || ctx.streamed === true) return clear;
     const key = engine.keyOf(state);
     const copy = note?.written?.key === key ? note.written : note?.loaded?.key === key ? note.loaded : undefined;
     // No stored record under this ID (a new session nothing was saved for, a regenerated one

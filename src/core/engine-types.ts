@@ -102,6 +102,12 @@ export interface CommitContext {
   secrets?: readonly Secret[];
   /** The cookie's name. */
   cookieName: string;
+  /**
+   * The response's head goes out before its body ends (a streamed response): the session may
+   * still change after this commit (`commitRemainder`), when no cookie can be sent any more.
+   * The cookie cache then sends no copy (and deletes the client's). Default `false`.
+   */
+  streamed?: boolean;
 }
 
 /** What `commit` decided. */

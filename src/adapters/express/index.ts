@@ -58,10 +58,10 @@ export function session(manager: SessionManager<object>): RequestHandler {
         else res.setHeader('Vary', 'Cookie');
         commitBeforeHead(
           res,
-          () => {
+          (streamed) => {
             const current = req.session;
             if (!current) return undefined;
-            const result = manager.commitNow(current, { secure, cookieName });
+            const result = manager.commitNow(current, streamed ? { secure, cookieName, streamed } : { secure, cookieName });
             return result instanceof Promise ? result.then((r) => withHeaders(res, r)) : withHeaders(res, result);
           },
           next,

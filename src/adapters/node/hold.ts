@@ -25,9 +25,10 @@ export type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 export type NodeMethods = Readonly<Record<Method | 'setHeader' | 'removeHeader' | 'appendHeader', Fn>>;
 /**
  * What the hold is given to commit: the `Set-Cookie` values to send (one, several as
- * `setCookieLines(result)` gives them, or `undefined` for none), now or later.
+ * `setCookieLines(result)` gives them, or `undefined` for none), now or later. `streamed`: the
+ * head goes out before the body ends (the session may still change after this commit).
  */
-export type Commit = () => Cookies | Promise<Cookies>;
+export type Commit = (streamed: boolean) => Cookies | Promise<Cookies>;
 /** The `Set-Cookie` values a commit hands the hold. */
 export type Cookies = string | readonly string[] | undefined;
 /** The states of a hold (see the module comment). */
@@ -185,7 +186,7 @@ export class Hold {
     this.streamed = method !== 'end';
     let result: Cookies | Promise<Cookies>;
     try {
-      result = this.commit();
+      result = this.commit(this.streamed);
     } catch (error) {
       this.failed(error);
       return;
