@@ -184,16 +184,19 @@ export class CookieCache {
     return bound < epoch;
   }
 
-  /** Notes how a request's session was loaded: from the cache (`cached`), or from the store at `now` (`decoded`). */
-  noteLoaded(session: Session, sent: boolean, key: string, loaded?: { cached: CachedRecord } | { decoded: DecodedRecord; userKey: string | undefined; now: number }): void {
+  /**
+   * Notes whether the request sent a copy, and how its session was loaded under `key`: from the
+   * cache (`cached`), from the store at `now` (`decoded`), or not at all (a new session).
+   */
+  noteLoaded(session: Session, sent: boolean, loaded?: { key: string; cached: CachedRecord } | { key: string; decoded: DecodedRecord; userKey: string | undefined; now: number }): void {
     const state = session[kState];
     const note: Note = notes.get(state) ?? { sent };
     note.sent = sent;
     if (loaded !== undefined && 'cached' in loaded) {
-      const { cached } = loaded;
+      const { key, cached } = loaded;
       note.loaded = { key, json: cached.json, readAt: cached.readAt, fromCache: true, userKey: cached.record.userKey };
     } else if (loaded !== undefined && loaded.decoded.meta !== undefined) {
-      const { decoded } = loaded;
+      const { key, decoded } = loaded;
       note.loaded = { key, json: encodeRecord(decoded.cookie, decoded.dataJson, decoded.meta as NonNullable<DecodedRecord['meta']>), readAt: loaded.now, fromCache: false, userKey: loaded.userKey };
     }
     notes.set(state, note);

@@ -168,7 +168,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       countEvent(this.config.metrics, 'hit');
       const session = this.#fromRecord(candidate, found.key, found.record, found.decoded, ctx);
       const now = this.config.clock();
-      cache?.noteLoaded(session, sent, found.key, { decoded: found.decoded, userKey: found.record.userKey, now });
+      cache?.noteLoaded(session, sent, { key: found.key, decoded: found.decoded, userKey: found.record.userKey, now });
       if (found.key !== key) Object.assign(session[kState], { forwarded: true, forwardKey: key });
       else if (renewalDue(this, session, now)) await renewSession(this, session, now);
       return session;
@@ -176,7 +176,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     // Counted once per request that carried a verified cookie, however many it carried.
     if (ids.length > 0) countEvent(this.config.metrics, 'miss');
     const session = this.create(ctx, ids[0]);
-    cache?.noteLoaded(session, sent, this.keyOf(session[kState]));
+    // A copy the client sent for a session that is gone: the commit deletes it.
+    if (cache !== undefined && sent) cache.noteLoaded(session, true);
     return session;
   }
 
@@ -191,7 +192,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     if (cached === undefined) return undefined;
     const session = this.#fromRecord(id, key, cached.record, cached.decoded, ctx);
     if (renewalDue(this, session, now)) return undefined;
-    cache.noteLoaded(session, true, key, { cached });
+    cache.noteLoaded(session, true, { key, cached });
     return session;
   }
 
