@@ -139,6 +139,27 @@ describe('cookie cache: what it may never do', () => {
     }
   });
 
+  it('a session due for renewal is read from the store (renewed once), then cached under its new ID', async () => {
+    const renewing = make({ cookieCache: { ttl: '10m' }, lifetime: { idle: '30m', absolute: '12h', renew: '2m' } });
+    const sRenew = await serveCache(renewing);
+    try {
+      const client = new HttpClient(sRenew.url);
+      await client.request('/login/ren');
+      const oldSid = client.jar.get('sid');
+      clock.advance(2 * 60_000);
+      c.reads.get = 0;
+      assert.equal((await me(client)).user, 'ren');
+      assert.equal(c.reads.get, 1, 'the copy was not used: the store path renews');
+      assert.notEqual(client.jar.get('sid'), oldSid, 'a new ID');
+      c.reads.get = 0;
+      assert.equal((await me(client)).user, 'ren');
+      assert.equal(c.reads.get, 0, 'the new copy serves the new ID');
+    } finally {
+      await sRenew.close();
+      await renewing.close();
+    }
+  });
+
   it('logout deletes the copy; a stolen copy replayed later cannot write the session back', async () => {
     const client = await loggedIn();
     await client.request('/set/secret');
