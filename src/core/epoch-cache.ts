@@ -88,6 +88,16 @@ export class EpochCache implements UserEpochWatcher {
     return this.#since !== undefined;
   }
 
+  /**
+   * Whether the map alone proves that a session of `userKey` bound at `bound` is not revoked, so
+   * the store's epoch need not be read: it was bound after the watch went live (every raise that
+   * could revoke it came later, so was delivered) and no delivered raise is later than it.
+   */
+  vouchesFor(userKey: string, bound: number): boolean {
+    const since = this.#since;
+    return since !== undefined && bound >= since && bound >= (this.#epochs.get(userKey) ?? 0);
+  }
+
   /** The largest epoch delivered for `userKey`, if any (for tests and diagnostics). */
   epochOf(userKey: string): number | undefined {
     return this.#epochs.get(userKey);

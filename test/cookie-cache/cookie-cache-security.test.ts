@@ -160,6 +160,33 @@ describe('cookie cache: what it may never do', () => {
     }
   });
 
+  it('the in-process epochs vouch only for sessions bound after they went live; an older one reads the epoch, and a raise before then still revokes it', async () => {
+    const client = await loggedIn('early');
+    // A raise the next manager cannot have heard of: it was made before that manager watched.
+    clock.advance(1000);
+    await store.raiseUserEpoch('early', clock.now()); // e.g. another process's revokeAllSessions, its index entry for `client` lost
+    clock.advance(1000);
+    const late = make();
+    const sLate = await serveCache(late);
+    try {
+      await late.cookieCache?.epochs?.ready();
+      const onLate = new HttpClient(sLate.url);
+      onLate.jar.set('sid', client.jar.get('sid')!); // no copy: the store path
+      c.reads.userEpoch = 0;
+      assert.equal((await me(onLate)).user, null, 'revoked by the epoch read from the store');
+      assert.equal(c.reads.userEpoch, 1);
+      const fresh = new HttpClient(sLate.url);
+      await fresh.request('/login/early');
+      fresh.jar.delete(CACHE);
+      c.reads.userEpoch = 0;
+      assert.equal((await me(fresh)).user, 'early');
+      assert.equal(c.reads.userEpoch, 0, 'bound after the watch went live: the map vouches');
+    } finally {
+      await sLate.close();
+      await late.close();
+    }
+  });
+
   it('logout deletes the copy; a stolen copy replayed later cannot write the session back', async () => {
     const client = await loggedIn();
     await client.request('/set/secret');

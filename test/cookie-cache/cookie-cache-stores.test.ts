@@ -67,6 +67,7 @@ for (const setup of pairSetups) {
       clock.advance(TTL);
       assert.equal((await me(b.on(1))).user, name);
       assert.equal(reads(), 1, 'a cache as old as the TTL falls through to the store');
+      if (managers[1].cookieCache?.epochs !== undefined) assert.equal(stores[1].reads.userEpoch, 0, "the in-process epochs vouch for a session bound since the watch went live: no epoch read");
       assert.equal((await me(b.on(0))).user, name);
       assert.equal(reads(), 1, 'and the response cached it again');
     });
