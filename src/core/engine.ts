@@ -192,6 +192,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     if (cached === undefined) return undefined;
     const session = this.#fromRecord(id, key, cached.record, cached.decoded, ctx);
     if (renewalDue(this, session, now)) return undefined;
+    countEvent(this.config.metrics, 'hit');
     cache.noteLoaded(session, true, { key, cached });
     return session;
   }
