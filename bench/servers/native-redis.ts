@@ -6,7 +6,10 @@
  * The load generator replays the cookies of each login as they were (it keeps no jar), so a
  * cached copy is never refreshed during a run: its TTL here (10 min) outlasts a run, and after
  * `touchAfter` (60 s) every cached read also touches the store, which a browser keeping the
- * refreshed cookie would not. `bench/cookie-cache-reads.ts` counts store reads per request.
+ * refreshed cookie would not. On `modify` the replayed copy also carries the login's record
+ * version, so every write after the first one on a session meets a version conflict and merges
+ * (a re-read and a second write); a browser would send the copy the last write refreshed.
+ * `bench/cookie-cache-reads.ts` counts store reads per request with a real cookie jar.
  *
  * @module
  */
