@@ -15,7 +15,7 @@ import type { Secret } from './signature.js';
 import type { Store } from './store.js';
 import type { ClientInfo, DeviceConfig } from './device-client.js';
 import type { SessionMetrics } from './metrics.js';
-import type { CookieCacheConfig } from './cookie-cache.js';
+import type { CookieCacheConfig } from './cookie-cache-options.js';
 
 /** Everything the engine needs, fully resolved (no defaults applied here). */
 export interface EngineConfig {

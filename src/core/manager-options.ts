@@ -7,7 +7,7 @@
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { Clock } from './clock.js';
 import type { DeviceOptions } from './devices.js';
-import type { CookieCacheOptions } from './cookie-cache.js';
+import type { CookieCacheOptions } from './cookie-cache-options.js';
 import type { Concurrency } from './engine-types.js';
 import type { EncryptionOptions } from './keyring.js';
 import type { LifetimeOptions, LifetimePreset } from './lifetime-options.js';

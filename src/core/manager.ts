@@ -22,7 +22,7 @@ import { checkMetrics } from './metrics.js';
 import { resolveOutage } from './outage-policy.js';
 import { resolveConcurrency } from './merge.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
-import { cacheCookieName, cacheDevices, resolveCookieCache } from './cookie-cache.js';
+import { cacheCookieName, cacheDevices, resolveCookieCache } from './cookie-cache-options.js';
 import { cookieValues } from './cookie-header.js';
 import { clientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceSession } from './devices.js';
 
