@@ -67,7 +67,7 @@ export type Service = 'redis' | 'postgres';
 export interface Contender {
   /** Id used on the command line and in the results (`BENCH_ONLY`, `BENCH_PROFILE`). */
   id: string;
-  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair). */
+  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-n for the cookie cache pair). */
   letter: string;
   /** Human label. */
   label: string;
@@ -97,6 +97,9 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'ts-sqlite', letter: 'e', label: 'tessera/express-session + SqliteStore', needs: [DROP_IN, 'src/stores/sqlite/index.ts'], services: [] },
   { id: 'es-redis', letter: 'g', label: 'express-session + connect-redis 9', needs: [], services: ['redis'] },
   { id: 'ts-redis', letter: 'h', label: 'tessera/express-session + RedisStore', needs: [DROP_IN, 'src/stores/redis/index.ts'], services: ['redis'] },
+  // The cookie cache on the read path: store reads saved vs the cost of sealing a second cookie.
+  { id: 'native-redis-cache', letter: 'm', label: 'tessera/express + RedisStore, cookie cache on', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
+  { id: 'native-redis-nocache', letter: 'n', label: 'tessera/express + RedisStore, cookie cache off', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
   { id: 'es-postgres', letter: 'i', label: 'express-session + connect-pg-simple', needs: [], services: ['postgres'] },
   { id: 'ts-postgres', letter: 'j', label: 'tessera/express-session + PostgresStore', needs: [DROP_IN, 'src/stores/postgres/index.ts'], services: ['postgres'] },
 ];
@@ -118,6 +121,7 @@ export const PAIRS: readonly Pair[] = [
   { tessera: 'native-memory', peer: 'es-memory', targets: {} },
   { tessera: 'native-memory', peer: 'none', targets: {} },
   { tessera: 'native-memory-secure', peer: 'native-memory-plain', targets: { read: 0.9 } },
+  { tessera: 'native-redis-cache', peer: 'native-redis-nocache', targets: {} },
 ];
 
 /** The repository root (bench/..). */

@@ -129,10 +129,10 @@ function cannon(port: number, connections: number, requests: AutocannonRequest[]
   });
 }
 
-/** The `name=value` part of a response's session cookie, if it set one. */
+/** The `name=value` parts of a response's cookies joined as a `Cookie` header (the session cookie, and the cookie cache's), if it set any. */
 function cookieOf(res: Response): string | undefined {
-  const header = res.headers.getSetCookie()[0];
-  return header?.split(';', 1)[0];
+  const pairs = res.headers.getSetCookie().map((header) => header.split(';', 1)[0]);
+  return pairs.length === 0 ? undefined : pairs.join('; ');
 }
 
 async function login(base: string, count: number): Promise<string[]> {

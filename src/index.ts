@@ -25,7 +25,8 @@ export type { DeviceIpMode, DeviceOptions, DeviceSession } from './core/devices.
 export { SessionCookie } from './core/session-cookie.js';
 export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './core/session-cookie.js';
 export { boundedCalls } from './core/store.js';
-export type { Store, StoreRecord } from './core/store.js';
+export type { Store, StoreRecord, UserEpochWatcher } from './core/store.js';
+export type { CookieCacheOptions } from './core/cookie-cache-options.js';
 export { TesseraError, StoreError, isTesseraError } from './core/errors.js';
 export type { TesseraErrorCode, StoreErrorCode, StoreOperation } from './core/errors.js';
 export { isDegraded } from './core/outage-policy.js';

@@ -7,6 +7,7 @@
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { Clock } from './clock.js';
 import type { DeviceOptions } from './devices.js';
+import type { CookieCacheOptions } from './cookie-cache-options.js';
 import type { Concurrency } from './engine-types.js';
 import type { EncryptionOptions } from './keyring.js';
 import type { LifetimeOptions, LifetimePreset } from './lifetime-options.js';
@@ -150,6 +151,21 @@ export interface SessionManagerOptions {
    * `tessera/connect`) is a `TypeError`; `false` records nothing and turns the three methods off.
    */
   devices?: boolean | DeviceOptions;
+  /**
+   * Serve reads from a short-lived copy of the session sealed into a second cookie
+   * (`<name>-cache`, AES-256-GCM with the `encryption` keys, bound to the session), so a
+   * read-only request reads no store. A copy older than `ttl` (default `'30s'`, at most `'10m'`)
+   * falls through to the store, and so does one of a user who was logged out everywhere since
+   * (`revokeAllSessions`), on the very next request: the revocation epochs are kept in memory,
+   * refreshed by the store (Redis pub/sub, PostgreSQL LISTEN/NOTIFY, in-process for
+   * MemoryStore; SQLite: one indexed epoch read instead of the session read). Turns
+   * `devices.epoch` on. Needs `encryption` and `concurrency: 'merge'`. Staleness bound: a
+   * change another server makes to the record itself (`revokeSession` of one device) is seen once
+   * the copy is older than `ttl`. Default: off. Call `manager.close()` on shutdown.
+   * @example
+   * cookieCache: { ttl: '30s' }
+   */
+  cookieCache?: boolean | CookieCacheOptions;
   /** Where the one-time plain-HTTP warning goes. Default `console.warn`. (A weak secret's warning is a process warning, code `TESSERA_WEAK_SECRET`.) */
   warn?: (message: string) => void;
 }

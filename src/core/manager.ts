@@ -21,6 +21,8 @@ import { kState } from './session.js';
 import { checkMetrics } from './metrics.js';
 import { resolveOutage } from './outage-policy.js';
 import { resolveConcurrency } from './merge.js';
+import { cacheCookieName, cacheDevices, resolveCookieCache } from './cookie-cache-options.js';
+import { cookieValues } from './cookie-header.js';
 import { clientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceSession } from './devices.js';
 
 /** A session whose data is typed by `T`. */
@@ -109,7 +111,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     const genid = options.genid;
     const store = options.store ?? new.target.defaultStore(clock);
     const concurrency = resolveConcurrency(options.concurrency, store);
-    const devices = resolveDevices(options.devices, store);
+    const cookieCache = resolveCookieCache(options.cookieCache, keyring, concurrency === 'merge');
+    const devices = cacheDevices(resolveDevices(options.devices, store), options.devices, cookieCache, store);
     super({
       store,
       secrets,
@@ -132,6 +135,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       concurrency,
       devices,
       metrics: checkMetrics(options.metrics),
+      cookieCache,
     });
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);
@@ -178,6 +182,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       request: input.request,
       ...(input.hooks ? { hooks: input.hooks } : {}),
       ...(devices ? { client: clientInfo(devices, input.userAgent, input.ip) } : {}),
+      // Only with a session cookie to bind it to: a cache cookie alone is nothing.
+      ...(this.cookieCache !== undefined && ids.length > 0 && input.cookieHeader !== undefined ? { cacheCookie: cookieValues(input.cookieHeader, cacheCookieName(cookieName), 1)[0] } : {}),
     };
     const session = (await this.load(ids, ctx)) as TypedSession<T>;
     // The name was sent but no live session came of it: the commit deletes the dead cookie.

@@ -101,8 +101,8 @@ export function setHeaderBeforeHead(res: ServerResponse, name: string, value: st
 }
 
 /**
- * Defers `res`'s head and body until `commit()` settles. `commit` returns (or resolves to) a
- * `Set-Cookie` value or `undefined`; a value returned synchronously lets the response go out at
+ * Defers `res`'s head and body until `commit()` settles. `commit` returns (or resolves to) the
+ * `Set-Cookie` value(s) to append (a string, a list, or `undefined`); a value returned synchronously lets the response go out at
  * once. If it throws or rejects, the buffered response is dropped, its headers are reset, and
  * `onError` is called with the response still unsent, so the framework's error path can answer
  * instead. `finish`, if given, runs before the end of a response whose head went out first.

@@ -85,8 +85,8 @@ export function nodeSessions<T extends object = SessionData>(manager: SessionMan
     varyOnCookie(res);
     commitBeforeHead(
       res,
-      () => {
-        const result = manager.commitNow(session, { secure, cookieName });
+      (streamed) => {
+        const result = manager.commitNow(session, streamed ? { secure, cookieName, streamed } : { secure, cookieName });
         return result instanceof Promise ? result.then((r) => withHeaders(res, r)) : withHeaders(res, result);
       },
       (error) => onError(error, req, res),
