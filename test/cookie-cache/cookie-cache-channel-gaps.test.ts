@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { generateSecret } from '../../src/index.js';
 import { PostgresStore } from '../../src/stores/postgres/index.js';
 import { RedisStore } from '../../src/stores/redis/index.js';

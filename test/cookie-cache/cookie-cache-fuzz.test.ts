@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { generateSecret } from '../../src/index.js';
 import { MemoryStore } from '../../src/stores/memory/index.js';
 import { manualClock } from '../helpers/manual-clock.js';

@@ -5,7 +5,7 @@
 // cookie works without one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { generateSecret } from '../../src/index.js';
 import { MemoryStore } from '../../src/stores/memory/index.js';
 import type { Listening } from '../helpers/express-apps.js';

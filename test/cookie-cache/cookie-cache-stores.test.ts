@@ -6,7 +6,7 @@
 // SQLite: one epoch read per cached request instead of the session read).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { generateSecret } from '../../src/index.js';
 import type { Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { session } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { generateSecret } from '../../core/secrets.js';
 import { expressVersions, listen, type Listening } from '../../../test/helpers/express-apps.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
