@@ -79,7 +79,8 @@ export function commitHook(manager: SessionManager<object>) {
     addVaryCookie(reply);
     let result: CommitResult | Promise<CommitResult>;
     try {
-      result = manager.commitNow(session, commit);
+      // A streamed payload goes out after the head: the session may still change while it does.
+      result = manager.commitNow(session, streamsPayload(payload) ? { secure: commit.secure, cookieName: commit.cookieName, streamed: true } : commit);
     } catch (error) {
       failed(reply, commit);
       throw error;
@@ -107,6 +108,17 @@ export function commitHook(manager: SessionManager<object>) {
     done(null, payload);
     return undefined;
   };
+}
+
+/**
+ * Whether Fastify streams `payload` (its own test: a Node stream, a web `ReadableStream`, a
+ * `Response`), so that its head goes out before its body ends and the cookie cache must not
+ * send a copy of a session that may still change.
+ */
+function streamsPayload(payload: unknown): boolean {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const p = payload as { pipe?: unknown; getReader?: unknown };
+  return typeof p.pipe === 'function' || typeof p.getReader === 'function' || Object.prototype.toString.call(payload) === '[object Response]';
 }
 
 /**

@@ -25,7 +25,7 @@ export function holdRawReply(manager: SessionManager<object>, request: FastifyRe
   const res = reply.raw;
   commitBeforeHead(
     res,
-    () => {
+    (streamed) => {
       // Committed already by `onSend` (the usual reply), or failed there: nothing to add.
       if (commit.phase !== 'open') return undefined;
       const session = request.session as FastifyRequest['session'] | null | undefined;
@@ -33,7 +33,7 @@ export function holdRawReply(manager: SessionManager<object>, request: FastifyRe
       commit.phase = 'committing';
       let result: CommitResult | Promise<CommitResult>;
       try {
-        result = manager.commitNow(session, commit);
+        result = manager.commitNow(session, streamed ? { secure: commit.secure, cookieName: commit.cookieName, streamed } : commit);
       } catch (error) {
         commit.phase = 'failed';
         throw error;

@@ -98,7 +98,7 @@ export function session<StateT = DefaultState, ContextT = DefaultContext>(manage
     else res.setHeader('Vary', 'Cookie');
     commitBeforeHead(
       res,
-      () => commit.forHold(),
+      (streamed) => commit.forHold(streamed),
       (error) => {
         // The commit's own failure is thrown by the middleware below; anything else comes late.
         if (!commit.isCommitError(error)) reportLate(ctx, res, error);
@@ -112,7 +112,7 @@ export function session<StateT = DefaultState, ContextT = DefaultContext>(manage
       failure = { error };
     }
     try {
-      const outcome = commit.commit();
+      const outcome = commit.commit(streamsLater(ctx));
       if (outcome !== undefined) await outcome;
     } catch (error) {
       // A head that is out (sent around the hold, or promised to the app by a held writeHead)
@@ -130,6 +130,19 @@ export function session<StateT = DefaultState, ContextT = DefaultContext>(manage
     }
     if (failure !== undefined) throw failure.error;
   };
+}
+
+/**
+ * Whether the response's body goes out after its head: a body Koa pipes (a Node stream, a web
+ * `ReadableStream`, a `Blob`, a `Response`), or a response the app writes to `ctx.res` itself
+ * later (`ctx.respond = false`; its way of writing is not known yet). The session may then
+ * change after the commit, so the cookie cache must not send a copy of it.
+ */
+function streamsLater(ctx: { body: unknown; respond?: boolean | undefined }): boolean {
+  if (ctx.respond === false) return true;
+  const body = ctx.body;
+  if (typeof body !== 'object' || body === null || Buffer.isBuffer(body)) return false;
+  return typeof (body as { pipe?: unknown }).pipe === 'function' || body instanceof ReadableStream || body instanceof Blob || body instanceof Response;
 }
 
 /**

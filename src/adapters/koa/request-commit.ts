@@ -63,14 +63,16 @@ export class RequestCommit {
   /**
    * Runs the commit the first time; every later call answers with the same outcome: `undefined`
    * when it succeeded synchronously (the common read-only request), a Promise otherwise. Throws
-   * (or rejects) with the store's `StoreError` or the core's `TesseraError`.
+   * (or rejects) with the store's `StoreError` or the core's `TesseraError`. `streamed`: the
+   * body goes out after the head (a stream), so the session may still change after this
+   * commit (the cookie cache then sends no copy).
    */
-  commit(): Promise<void> | undefined {
+  commit(streamed = false): Promise<void> | undefined {
     if (this.#started) return this.#outcome;
     this.#started = true;
     let pending: Promise<void> | undefined;
     try {
-      pending = this.#run();
+      pending = this.#run(streamed);
     } catch (error) {
       this.#fail(error);
       throw error;
@@ -100,9 +102,9 @@ export class RequestCommit {
    * writes while the middleware's commit is still running, it waits for it, and a failure
    * there is the middleware's to report.
    */
-  forHold(): Promise<undefined> | undefined {
+  forHold(streamed: boolean): Promise<undefined> | undefined {
     if (!this.#started) {
-      const outcome = this.commit();
+      const outcome = this.commit(streamed);
       if (outcome === undefined) return undefined;
       const held = outcome.then(() => undefined);
       held.catch(ignore);
@@ -129,14 +131,14 @@ export class RequestCommit {
     }
   }
 
-  #run(): Promise<void> | undefined {
+  #run(streamed: boolean): Promise<void> | undefined {
     const destroying = this.#destroying;
-    if (destroying !== undefined) return destroying.then(() => this.#commitNow());
-    return this.#commitNow();
+    if (destroying !== undefined) return destroying.then(() => this.#commitNow(streamed));
+    return this.#commitNow(streamed);
   }
 
-  #commitNow(): Promise<void> | undefined {
-    const result = this.#manager.commitNow(this.session, this.#ctx);
+  #commitNow(streamed: boolean): Promise<void> | undefined {
+    const result = this.#manager.commitNow(this.session, streamed ? { ...this.#ctx, streamed } : this.#ctx);
     if (result instanceof Promise) return result.then((r) => this.#apply(r));
     this.#apply(result);
     return undefined;
