@@ -27,6 +27,7 @@
  */
 import type { Clock } from '../../src/core/clock.js';
 import type { LifetimeOptions } from '../../src/core/lifetime-options.js';
+import type { SessionManagerOptions } from '../../src/core/manager.js';
 import type { Store } from '../../src/core/store.js';
 
 /** What the matrix hands each app: the same parts for every adapter. */
@@ -41,6 +42,11 @@ export interface MatrixSetup {
   lifetime: Exclude<LifetimeOptions, string>;
   /** Timeout for each store call in milliseconds (`storeTimeout`). */
   storeTimeout: number;
+  /**
+   * The cookie cache, in the scenarios that turn it on: native apps spread this into their
+   * `SessionManager` options (`...setup.cache`). Adapters without one say so in `noCookieCache`.
+   */
+  cache?: Pick<SessionManagerOptions, 'encryption' | 'cookieCache'>;
 }
 
 /** A running app on 127.0.0.1. */
@@ -63,6 +69,8 @@ export interface MatrixApp {
 export interface MatrixAdapter {
   /** Shown in test names: `'express'`, `'express-session'`, `'fastify'`, `'koa'`, `'hono'`, `'node'`, ... */
   name: string;
+  /** Why this adapter has no cookie cache (its scenarios are skipped with this reason), if it has none. */
+  noCookieCache?: string;
   /** Starts the app on an ephemeral port of 127.0.0.1 with the given parts. */
   start(setup: MatrixSetup): Promise<MatrixApp>;
 }

@@ -12,6 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { generateSecret } from '../../src/core/secrets.js';
 import { describe, test } from 'node:test';
 import { MemoryStore } from '../../src/stores/memory/index.js';
 import { HttpClient, type HttpResult } from '../helpers/http-client.js';
@@ -42,6 +43,8 @@ interface Scenario {
   name: string;
   /** Also run against SQLite, Redis and PostgreSQL. */
   everyStore?: boolean;
+  /** Runs with the cookie cache on (`MatrixSetup.cache`); skipped for an adapter without one. */
+  cookieCache?: boolean;
   run(ctx: Context): Promise<void>;
 }
 
@@ -287,6 +290,44 @@ const scenarios: Scenario[] = [
       assert.deepEqual({ views: peek.views, note: peek.note, user: peek.user }, { views: 1, note: 'a', user: 'b' });
     },
   },
+  {
+    name: 'cookie cache: reads served without the store, writes refresh the copy, logout stays',
+    cookieCache: true,
+    async run(ctx) {
+      const { app, observed, client, cookieOf } = ctx;
+      const cacheName = `${app.cookieName}-cache`;
+      const reads = (): number => observed.calls.get('get') ?? 0;
+      const c = client();
+      const created = await c.request('/incr', post);
+      json(created);
+      assert.equal(created.setCookies.filter((h) => h.startsWith(`${cacheName}=`)).length, 1, 'the write sends one copy');
+      const copy = c.jar.get(cacheName);
+      assert.ok(copy, 'the jar keeps the copy');
+      observed.reset();
+      assert.equal(json<Peek>(await c.request('/peek')).views, 1);
+      assert.equal(reads(), 0, `a fresh copy: no store read, got ${JSON.stringify([...observed.calls])}`);
+      // A write sends a new copy; the next read is served from it, with the change.
+      const write = await c.request('/set?key=note&value=fresh', post);
+      json(write);
+      assert.ok(c.jar.get(cacheName) !== undefined && c.jar.get(cacheName) !== copy, 'the write refreshed the copy');
+      observed.reset();
+      const peek = json<Peek>(await c.request('/peek'));
+      assert.deepEqual({ views: peek.views, note: peek.note }, { views: 1, note: 'fresh' });
+      assert.equal(reads(), 0, 'the refreshed copy: no store read');
+      // Logout clears both cookies; the old copy, sent back beside the old session cookie,
+      // cannot bring the destroyed session back into the store.
+      const old = `${app.cookieName}=${cookieOf(c)!}; ${cacheName}=${c.jar.get(cacheName)!}`;
+      const logout = await c.request('/logout', post);
+      json(logout);
+      assert.equal(cookieOf(c), undefined, 'the session cookie is cleared');
+      assert.equal(c.jar.get(cacheName), undefined, 'the copy is cleared');
+      assert.equal(json<Peek>(await c.request('/peek')).views, null, 'the browser is logged out');
+      json(await ctx.client().request('/incr', { ...post, headers: { cookie: old } }));
+      assert.deepEqual(await (observed.inner as MemoryStore).all(), [], 'no record written back from the old copy');
+      const stale = json<Peek>(await peekWith(ctx, old.split('; ')[0]!));
+      assert.deepEqual({ views: stale.views, note: stale.note }, { views: null, note: null }, 'the old session cookie reaches no session');
+    },
+  },
 ];
 
 /** Starts `adapter` on a fresh store (`open`), runs `scenario`, and stops and cleans up. */
@@ -300,6 +341,7 @@ async function run(adapter: MatrixAdapter, scenario: Scenario, open: (clock: Man
     secret: randomBytes(32).toString('base64url'),
     lifetime: { idle: IDLE, absolute: ABSOLUTE },
     storeTimeout: STORE_TIMEOUT,
+    ...(scenario.cookieCache === true ? { cache: { encryption: { keys: [{ id: 'matrix', key: generateSecret() }] }, cookieCache: true } } : {}),
   };
   const app = await adapter.start(setup);
   try {
@@ -328,7 +370,8 @@ for (const setup of realStores) skips.set(setup.name, await setup.skip());
 for (const adapter of selectedAdapters()) {
   describe(`adapter matrix: ${adapter.name}`, () => {
     for (const scenario of scenarios) {
-      test(scenario.name, { timeout: 20_000 }, () => run(adapter, scenario, openMemory));
+      const skip = scenario.cookieCache === true && adapter.noCookieCache !== undefined ? { skip: adapter.noCookieCache } : {};
+      test(scenario.name, { timeout: 20_000, ...skip }, () => run(adapter, scenario, openMemory));
     }
     for (const setup of realStores) {
       describe(`on ${setup.name}`, skips.get(setup.name) ?? {}, () => {

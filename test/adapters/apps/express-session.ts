@@ -25,6 +25,7 @@ function callback(run: (done: (err?: unknown) => void) => void): Promise<void> {
 
 export const expressSessionAdapter: MatrixAdapter = {
   name: 'express-session',
+  noCookieCache: 'the express-session drop-in has no cookie cache (native API only)',
   async start(setup) {
     const app = express();
     app.use(

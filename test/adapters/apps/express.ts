@@ -27,6 +27,7 @@ export const expressAdapter: MatrixAdapter = {
       lifetime: setup.lifetime,
       storeTimeout: setup.storeTimeout,
       warn: () => {},
+      ...setup.cache,
     });
     const app = express();
     app.use(session(manager));

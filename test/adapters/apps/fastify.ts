@@ -27,6 +27,7 @@ export const fastifyAdapter: MatrixAdapter = {
       lifetime: setup.lifetime,
       storeTimeout: setup.storeTimeout,
       warn: () => {},
+      ...setup.cache,
     });
     app.get('/peek', async (request) => {
       const s = data(request);

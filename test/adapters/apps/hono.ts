@@ -28,6 +28,7 @@ export const honoApp: MatrixAdapter = {
       lifetime: setup.lifetime,
       storeTimeout: setup.storeTimeout,
       warn: () => {},
+      ...setup.cache,
     });
     const app = new Hono<Env>();
     app.use(session(manager));

@@ -26,6 +26,7 @@ export const koaApp: MatrixAdapter = {
       lifetime: setup.lifetime,
       storeTimeout: setup.storeTimeout,
       warn: () => {},
+      ...setup.cache,
     });
     const app = new Koa();
     app.silent = true;

@@ -30,6 +30,7 @@ export const nodeAdapter: MatrixAdapter = {
       lifetime: setup.lifetime,
       storeTimeout: setup.storeTimeout,
       warn: () => {},
+      ...setup.cache,
     });
     const sessions = nodeSessions(manager);
 

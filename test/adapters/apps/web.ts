@@ -21,6 +21,7 @@ export const webApp: MatrixAdapter = {
       lifetime: setup.lifetime,
       storeTimeout: setup.storeTimeout,
       warn: () => {},
+      ...setup.cache,
     });
     const sessions = webSessions(manager);
 
