@@ -129,10 +129,13 @@ function cannon(port: number, connections: number, requests: AutocannonRequest[]
   });
 }
 
-/** The `name=value` part of a response's session cookie, if it set one. */
+/**
+ * The `name=value` parts of every cookie a response set, as one `Cookie` header, if it set any
+ * (koa-session's signed cookie comes as two: `sid` and `sid.sig`).
+ */
 function cookieOf(res: Response): string | undefined {
-  const header = res.headers.getSetCookie()[0];
-  return header?.split(';', 1)[0];
+  const pairs = res.headers.getSetCookie().map((header) => header.split(';', 1)[0]!);
+  return pairs.length > 0 ? pairs.join('; ') : undefined;
 }
 
 async function login(base: string, count: number): Promise<string[]> {
