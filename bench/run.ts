@@ -20,6 +20,7 @@ import type { MemoryResult } from './memory.js';
 import { buildTessera, TESSERA_DIST, useSources } from './build.js';
 import { hasTaskset, runJson, startLoadWorker, startServer, type LoadWorker, type Server } from './processes.js';
 import { renderReport, type BenchData } from './report.js';
+import { keepSections } from './results-file.js';
 import type { RunRecord } from './stats.js';
 import type { StoreSize } from './store-size.js';
 import { POSTGRES_URL } from './servers/postgres.js';
@@ -192,7 +193,9 @@ async function main(): Promise<void> {
   const report = renderReport(data);
   process.stdout.write(report);
   if (settings.write) {
-    writeFileSync(join(ROOT, 'bench/RESULTS.md'), report);
+    // Sections other scripts wrote (the lost-updates count) stay.
+    const path = join(ROOT, 'bench/RESULTS.md');
+    writeFileSync(path, keepSections(path, report));
     log('written to bench/RESULTS.md');
   }
 }
