@@ -68,7 +68,11 @@ const PEER_STORES: Record<StoreKind, { name: string; open(tag: string): Promise<
       const client = new Database(path);
       client.pragma('journal_mode = WAL');
       // Its sweep is a setInterval with no way to stop it: the script exits when done.
-      return { store: new Store({ client }), close: async () => (client.close(), removeSqlite(path)) };
+      const close = async (): Promise<void> => {
+        client.close();
+        removeSqlite(path);
+      };
+      return { store: new Store({ client }), close };
     },
   },
   Redis: {
@@ -77,7 +81,11 @@ const PEER_STORES: Record<StoreKind, { name: string; open(tag: string): Promise<
       const { RedisStore: ConnectRedis } = await importAs<{ RedisStore: new (o: object) => object }>('connect-redis');
       const client = await connect();
       const prefix = `bench:lost:${tag}:`;
-      return { store: new ConnectRedis({ client, prefix }), close: async () => (await deletePrefix(client, prefix), await client.quit(), undefined) };
+      const close = async (): Promise<void> => {
+        await deletePrefix(client, prefix);
+        await client.quit();
+      };
+      return { store: new ConnectRedis({ client, prefix }), close };
     },
   },
   PostgreSQL: {
@@ -93,13 +101,23 @@ const PEER_STORES: Record<StoreKind, { name: string; open(tag: string): Promise<
 
 /** Tessera's own stores. */
 const TESSERA_STORES: Record<StoreKind, { name: string; open(tag: string): Promise<{ store: Store; close(): Promise<void> }> }> = {
-  memory: { name: 'MemoryStore', open: async () => ((store) => ({ store, close: () => store.close() }))(new MemoryStore()) },
+  memory: {
+    name: 'MemoryStore',
+    open: async () => {
+      const store = new MemoryStore();
+      return { store, close: () => store.close() };
+    },
+  },
   SQLite: {
     name: 'SqliteStore',
     open: async (tag) => {
       const path = sqlitePath(tag);
       const store = new SqliteStore({ path });
-      return { store, close: async () => (await store.close(), removeSqlite(path)) };
+      const close = async (): Promise<void> => {
+        await store.close();
+        removeSqlite(path);
+      };
+      return { store, close };
     },
   },
   Redis: {
@@ -108,7 +126,12 @@ const TESSERA_STORES: Record<StoreKind, { name: string; open(tag: string): Promi
       const client = await connect();
       const prefix = `bench:lost:${tag}:`;
       const store = new RedisStore({ client, prefix });
-      return { store, close: async () => (await store.close(), await deletePrefix(client, prefix), await client.quit(), undefined) };
+      const close = async (): Promise<void> => {
+        await store.close();
+        await deletePrefix(client, prefix);
+        await client.quit();
+      };
+      return { store, close };
     },
   },
   PostgreSQL: {
@@ -117,7 +140,11 @@ const TESSERA_STORES: Record<StoreKind, { name: string; open(tag: string): Promi
       const schema = `bench_lost_${tag}`.toLowerCase();
       const { pool, drop } = await poolWithSchema(schema);
       const store = new PostgresStore({ pool, schema });
-      return { store, close: async () => (await store.close(), await drop()) };
+      const close = async (): Promise<void> => {
+        await store.close();
+        await drop();
+      };
+      return { store, close };
     },
   },
 };
