@@ -70,7 +70,7 @@ export type Framework = 'express' | 'fastify' | 'koa' | 'hono' | 'node';
 export interface Contender {
   /** Id used on the command line and in the results (`BENCH_ONLY`, `BENCH_PROFILE`). */
   id: string;
-  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-y for the other frameworks). */
+  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-n for the cookie cache pair; o-aa for the other frameworks). */
   letter: string;
   /** The framework its server runs on: Express 5 (bench/servers/app.ts) unless said otherwise. */
   framework: Framework;
@@ -107,22 +107,25 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'ts-sqlite', letter: 'e', framework: 'express', label: 'tessera/express-session + SqliteStore', needs: [DROP_IN, 'src/stores/sqlite/index.ts'], services: [] },
   { id: 'es-redis', letter: 'g', framework: 'express', label: 'express-session + connect-redis 9', needs: [], services: ['redis'] },
   { id: 'ts-redis', letter: 'h', framework: 'express', label: 'tessera/express-session + RedisStore', needs: [DROP_IN, 'src/stores/redis/index.ts'], services: ['redis'] },
+  // The cookie cache on the read path: store reads saved vs the cost of sealing a second cookie.
+  { id: 'native-redis-cache', letter: 'm', framework: 'express', label: 'tessera/express + RedisStore, cookie cache on', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
+  { id: 'native-redis-nocache', letter: 'n', framework: 'express', label: 'tessera/express + RedisStore, cookie cache off', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
   { id: 'es-postgres', letter: 'i', framework: 'express', label: 'express-session + connect-pg-simple', needs: [], services: ['postgres'] },
   { id: 'ts-postgres', letter: 'j', framework: 'express', label: 'tessera/express-session + PostgresStore', needs: [DROP_IN, 'src/stores/postgres/index.ts'], services: ['postgres'] },
   // Other frameworks (issue 9): each peer beside its Tessera adapter, same routes and load.
-  { id: 'fastify-peer-memory', letter: 'm', framework: 'fastify', label: 'Fastify + @fastify/session (its MemoryStore)', needs: [], services: [] },
-  { id: 'fastify-ts-memory', letter: 'n', framework: 'fastify', label: 'Fastify + tessera/fastify + MemoryStore', needs: [FASTIFY], services: [] },
-  { id: 'fastify-peer-redis', letter: 'o', framework: 'fastify', label: 'Fastify + @fastify/session + connect-redis 9', needs: [], services: ['redis'] },
-  { id: 'fastify-ts-redis', letter: 'p', framework: 'fastify', label: 'Fastify + tessera/fastify + RedisStore', needs: [FASTIFY, REDIS], services: ['redis'] },
-  { id: 'koa-peer-memory', letter: 'q', framework: 'koa', label: 'Koa + koa-session, external store in memory (a Map)', needs: [], services: [] },
-  { id: 'koa-ts-memory', letter: 'r', framework: 'koa', label: 'Koa + tessera/koa + MemoryStore', needs: [KOA], services: [] },
-  { id: 'koa-peer-redis', letter: 's', framework: 'koa', label: 'Koa + koa-session, external store on Redis', needs: [], services: ['redis'] },
-  { id: 'koa-ts-redis', letter: 't', framework: 'koa', label: 'Koa + tessera/koa + RedisStore', needs: [KOA, REDIS], services: ['redis'] },
-  { id: 'hono-peer-cookie', letter: 'w', framework: 'hono', label: 'Hono + @hono/session, data in its encrypted cookie (its default)', needs: [], services: [] },
-  { id: 'hono-peer', letter: 'u', framework: 'hono', label: 'Hono + @hono/session, session storage in memory', needs: [], services: [] },
-  { id: 'hono-ts', letter: 'v', framework: 'hono', label: 'Hono + tessera/hono + MemoryStore', needs: [HONO], services: [] },
-  { id: 'node-bare', letter: 'x', framework: 'node', label: 'bare node:http, no session', needs: [], services: [], sessionless: true },
-  { id: 'node-ts', letter: 'y', framework: 'node', label: 'node:http + tessera/node + MemoryStore', needs: [NODE], services: [] },
+  { id: 'fastify-peer-memory', letter: 'o', framework: 'fastify', label: 'Fastify + @fastify/session (its MemoryStore)', needs: [], services: [] },
+  { id: 'fastify-ts-memory', letter: 'p', framework: 'fastify', label: 'Fastify + tessera/fastify + MemoryStore', needs: [FASTIFY], services: [] },
+  { id: 'fastify-peer-redis', letter: 'q', framework: 'fastify', label: 'Fastify + @fastify/session + connect-redis 9', needs: [], services: ['redis'] },
+  { id: 'fastify-ts-redis', letter: 'r', framework: 'fastify', label: 'Fastify + tessera/fastify + RedisStore', needs: [FASTIFY, REDIS], services: ['redis'] },
+  { id: 'koa-peer-memory', letter: 's', framework: 'koa', label: 'Koa + koa-session, external store in memory (a Map)', needs: [], services: [] },
+  { id: 'koa-ts-memory', letter: 't', framework: 'koa', label: 'Koa + tessera/koa + MemoryStore', needs: [KOA], services: [] },
+  { id: 'koa-peer-redis', letter: 'u', framework: 'koa', label: 'Koa + koa-session, external store on Redis', needs: [], services: ['redis'] },
+  { id: 'koa-ts-redis', letter: 'v', framework: 'koa', label: 'Koa + tessera/koa + RedisStore', needs: [KOA, REDIS], services: ['redis'] },
+  { id: 'hono-peer-cookie', letter: 'y', framework: 'hono', label: 'Hono + @hono/session, data in its encrypted cookie (its default)', needs: [], services: [] },
+  { id: 'hono-peer', letter: 'w', framework: 'hono', label: 'Hono + @hono/session, session storage in memory', needs: [], services: [] },
+  { id: 'hono-ts', letter: 'x', framework: 'hono', label: 'Hono + tessera/hono + MemoryStore', needs: [HONO], services: [] },
+  { id: 'node-bare', letter: 'z', framework: 'node', label: 'bare node:http, no session', needs: [], services: [], sessionless: true },
+  { id: 'node-ts', letter: 'aa', framework: 'node', label: 'node:http + tessera/node + MemoryStore', needs: [NODE], services: [] },
 ];
 
 /** A ratio reported per route: `tessera / peer` throughput, median over rounds. */
@@ -142,6 +145,7 @@ export const PAIRS: readonly Pair[] = [
   { tessera: 'native-memory', peer: 'es-memory', targets: {} },
   { tessera: 'native-memory', peer: 'none', targets: {} },
   { tessera: 'native-memory-secure', peer: 'native-memory-plain', targets: { read: 0.9 } },
+  { tessera: 'native-redis-cache', peer: 'native-redis-nocache', targets: {} },
   // Issue 9: >= 1.2x each peer on read, >= 1.0x on the write (modify) route; tessera/node >= 0.9x bare node:http.
   { tessera: 'fastify-ts-memory', peer: 'fastify-peer-memory', targets: { read: 1.2, modify: 1.0 } },
   { tessera: 'fastify-ts-redis', peer: 'fastify-peer-redis', targets: { read: 1.2, modify: 1.0 } },

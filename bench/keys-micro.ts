@@ -39,32 +39,7 @@ perCall(`sealEnvelope (${record.length}-byte record)`, 50_000, (i) => sealEnvelo
 // with nothing to write), with the security defaults on and off, side by side: the order flips
 // every round and the ratio is the median of the per-round ratios. No HTTP, no Express: this is
 // the most the defaults can cost, undiluted by the rest of a request.
-const { SessionManager } = await import('../src/core/manager.js');
-const { MemoryStore } = await import('../src/stores/memory/index.js');
-const { signId } = await import('../src/core/signature.js');
-const BENCH_SECRET = 'Qm2Lx9RtB4vN8kW3pZ6yH1cJ5dG0sFaQp7Tz';
-
-async function readPath(security: object): Promise<(n: number) => Promise<number>> {
-  const manager = new SessionManager<{ user: string; cart: string[] }>({ secret: BENCH_SECRET, store: new MemoryStore(), name: 'sid', warn: () => {}, ...security });
-  const headers: string[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const { session } = await manager.loadSession({ cookieHeader: undefined, secure: false });
-    session.user = `user-${i}`;
-    session.cart = ['a', 'b'];
-    await manager.commitSession(session, { secure: false, cookieName: 'sid' });
-    headers.push(`sid=${encodeURIComponent(signId(session.id, BENCH_SECRET))}`);
-  }
-  return async (n) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) {
-      const { session } = await manager.loadSession({ cookieHeader: headers[i % 1000], secure: false });
-      if (session.isNew) throw new Error('bench: a session did not load');
-      const result = manager.commitNow(session, { secure: false, cookieName: 'sid' });
-      if (result instanceof Promise) await result;
-    }
-    return Number(process.hrtime.bigint() - start) / 1000 / n;
-  };
-}
+const { readPath } = await import('./engine-read-path.js');
 
 const secure = await readPath({ hashStoreKeys: true, encryption: { keys: [{ id: 'k1', key: randomBytes(32) }] } });
 const plain = await readPath({ hashStoreKeys: false });

@@ -150,8 +150,9 @@ function slices<T>(pool: readonly T[], connections: number): T[][] {
 }
 
 /**
- * The `name=value` parts of every cookie a response set, as one `Cookie` header, if it set any
- * (koa-session's signed cookie comes as two: `sid` and `sid.sig`).
+ * The `name=value` parts of every cookie a response set, joined as one `Cookie` header, if it set
+ * any (the session cookie and the cookie cache's; koa-session's signed cookie comes as two:
+ * `sid` and `sid.sig`).
  */
 function cookieOf(res: Response): string | undefined {
   const pairs = res.headers.getSetCookie().map((header) => header.split(';', 1)[0]!);

@@ -9,7 +9,8 @@
  *
  * @module
  */
-export { SessionManager, isStore } from './core/manager.js';
+export { SessionManager } from './session-manager.js';
+export { isStore } from './core/manager.js';
 export type { SessionManagerOptions, TypedSession, LoadInput, LoadedSession } from './core/manager.js';
 export { SessionEngine } from './core/engine.js';
 export { setCookieLines } from './core/set-cookie-lines.js';
@@ -24,12 +25,15 @@ export type { DeviceIpMode, DeviceOptions, DeviceSession } from './core/devices.
 export { SessionCookie } from './core/session-cookie.js';
 export type { CookieOptions, StoredCookie, SameSite, CookiePriority } from './core/session-cookie.js';
 export { boundedCalls } from './core/store.js';
-export type { Store, StoreRecord } from './core/store.js';
+export type { Store, StoreRecord, UserEpochWatcher } from './core/store.js';
+export type { CookieCacheOptions } from './core/cookie-cache-options.js';
 export { TesseraError, StoreError, isTesseraError } from './core/errors.js';
 export type { TesseraErrorCode, StoreErrorCode, StoreOperation } from './core/errors.js';
 export { isDegraded } from './core/outage-policy.js';
 export type { OnStoreError } from './core/outage-policy.js';
 export type { CircuitBreakerOptions, CircuitState } from './core/circuit-breaker.js';
+export { CIRCUIT_STATE_VALUE } from './core/metrics.js';
+export type { SessionMetrics, SessionCounter, StoreCallOutcome } from './core/metrics.js';
 export { signId, unsignId } from './core/signature.js';
 export type { Secret } from './core/signature.js';
 export { generateSessionId } from './core/id.js';

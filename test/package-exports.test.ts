@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +21,7 @@ type Entry = { import: { types: string; default: string }; require: { types: str
 const entries = Object.entries(pkg.exports).filter((e): e is [string, Entry] => typeof e[1] === 'object');
 
 /** Frameworks and drivers that must stay optional: none may load with the core. */
-const HEAVY = ['express', 'express4', 'express-session', 'better-sqlite3', 'pg', 'redis', 'ioredis', '@redis/client'];
+const HEAVY = ['express', 'express4', 'express-session', 'koa', 'fastify', 'fastify-plugin', '@fastify/session', '@fastify/cookie', 'hono', '@hono/node-server', 'better-sqlite3', 'pg', 'redis', 'ioredis', '@redis/client'];
 const heavyPattern = new RegExp(`/node_modules/(${HEAVY.map((h) => h.replace('/', '\\/')).join('|')})/`);
 
 let dir: string;
@@ -85,9 +86,16 @@ function run(code: string, type: 'module' | 'commonjs'): { stdout: string; loade
   return { stdout, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
-function assertLight(loaded: string[], what: string): void {
-  const heavy = loaded.filter((line) => heavyPattern.test(line) || HEAVY.some((h) => line === `cjs ${h}`));
+function assertLight(loaded: string[], what: string, allowed: readonly string[] = []): void {
+  const own = (line: string): boolean => allowed.some((a) => line.includes(`/node_modules/${a}/`) || line === `cjs ${a}`);
+  const heavy = loaded.filter((line) => (heavyPattern.test(line) || HEAVY.some((h) => line === `cjs ${h}`)) && !own(line));
   assert.deepEqual(heavy, [], `${what} loaded a framework or driver`);
+}
+
+/** The Node built-in modules in a load log (`node:crypto`, `events`, ...), by their bare name. */
+function builtins(loaded: string[]): Set<string> {
+  const names = loaded.map((line) => line.replace(/^(cjs|esm) /, '')).filter((id) => isBuiltin(id));
+  return new Set(names.map((id) => id.replace(/^node:/, '')));
 }
 
 describe('importing tessera loads no framework and no driver', () => {
@@ -109,6 +117,51 @@ describe('importing tessera loads no framework and no driver', () => {
   it('the Express adapter and the memory store load no framework or driver either', () => {
     assertLight(run(`await import('tessera/express'); await import('tessera/memory');`, 'module').loaded, 'tessera/express + tessera/memory (ESM)');
     assertLight(run(`require('tessera/express'); require('tessera/memory');`, 'commonjs').loaded, 'tessera/express + tessera/memory (CJS)');
+  });
+
+  it('the Fastify adapter loads fastify-plugin (its one dependency) and no other framework', () => {
+    for (const [code, type] of [[`await import('tessera/fastify');`, 'module'], [`require('tessera/fastify');`, 'commonjs']] as const) {
+      const { loaded } = run(code, type);
+      assert.ok(loaded.some((l) => l.includes('/node_modules/fastify-plugin/')), `${type}: the recorder saw fastify-plugin`);
+      assertLight(loaded, `tessera/fastify (${type})`, ['fastify-plugin']);
+    }
+  });
+
+  it('tessera/web (with tessera and its memory store) loads no framework, no driver and no Node built-in but crypto and events', () => {
+    // Fetch API runtimes (Bun, Deno, workerd's nodejs_compat, Next.js) offer node:crypto and
+    // node:events, not node:http or node:net. The control: what an empty program loads itself.
+    for (const type of ['module', 'commonjs'] as const) {
+      const code =
+        type === 'module'
+          ? `await import('tessera'); await import('tessera/web'); await import('tessera/memory');`
+          : `require('tessera'); require('tessera/web'); require('tessera/memory');`;
+      const { loaded } = run(code, type);
+      assert.ok(loaded.some((l) => l.includes('/adapters/web/index.js')), `the recorder saw tessera/web (${type})`);
+      assertLight(loaded, `tessera/web (${type})`);
+      const baseline = builtins(run('', type).loaded);
+      const extra = [...builtins(loaded)].filter((name) => !baseline.has(name)).sort();
+      assert.ok(extra.includes('crypto'), `the recorder saw node:crypto (${type})`);
+      assert.deepEqual(extra, ['crypto', 'events'], `tessera/web loaded Node built-ins (${type})`);
+    }
+  });
+
+  it('tessera/hono loads Hono and no other framework or driver', () => {
+    for (const [code, type] of [[`await import('tessera/hono');`, 'module'], [`require('tessera/hono');`, 'commonjs']] as const) {
+      const { loaded } = run(code, type);
+      assert.ok(loaded.some((l) => l.includes('/node_modules/hono/')), `the recorder saw hono (${type})`);
+      assertLight(loaded, `tessera/hono (${type})`, ['hono']);
+      assert.ok(!builtins(loaded).has('http'), `tessera/hono loaded node:http (${type})`);
+    }
+  });
+
+  it('tessera/node loads no framework or driver', () => {
+    assertLight(run(`await import('tessera/node');`, 'module').loaded, 'tessera/node (ESM)');
+    assertLight(run(`require('tessera/node');`, 'commonjs').loaded, 'tessera/node (CJS)');
+  });
+
+  it('tessera/koa loads no framework either (it uses only Koa\'s types)', () => {
+    assertLight(run(`await import('tessera/koa');`, 'module').loaded, 'tessera/koa (ESM)');
+    assertLight(run(`require('tessera/koa');`, 'commonjs').loaded, 'tessera/koa (CJS)');
   });
 
   it('the recorder does catch a driver when one is loaded', () => {

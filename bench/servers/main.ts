@@ -23,6 +23,8 @@ const FACTORIES: Record<string, () => Promise<Factory>> = {
   'ts-sqlite': async () => (await import('./sqlite.js')).tsSqlite,
   'es-redis': async () => (await import('./redis.js')).esRedis,
   'ts-redis': async () => (await import('./redis.js')).tsRedis,
+  'native-redis-cache': async () => (await import('./native-redis.js')).nativeRedisCache,
+  'native-redis-nocache': async () => (await import('./native-redis.js')).nativeRedisNoCache,
   'es-postgres': async () => (await import('./postgres.js')).esPostgres,
   'ts-postgres': async () => (await import('./postgres.js')).tsPostgres,
   'fastify-peer-memory': async () => (await import('./fastify.js')).fastifyPeerMemory,

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { dataToJson, decodeRecord, encodeRecord, RESERVED_KEYS } from './codec.js';
 import { assignData, Session } from './session.js';
 import { SessionCookie, type StoredCookie } from './session-cookie.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 
 const cookie: StoredCookie = { originalMaxAge: 60_000, expires: '2030-01-01T00:01:00.000Z', httpOnly: true, path: '/', sameSite: 'lax' };
 

@@ -9,6 +9,7 @@ import { MAX_COOKIE_OCTETS, nameValueOctets } from './cookie-rules.js';
 import { decideCommit } from './commit-policy.js';
 import { TesseraError } from './errors.js';
 import { fingerprint } from './fingerprint.js';
+import { countEvent } from './metrics.js';
 import { touchDue, touchSession, writeSession } from './persist.js';
 import { SessionCookie } from './session-cookie.js';
 import { kState, sessionData, type Session } from './session.js';
@@ -68,8 +69,12 @@ function decideAndWrite(engine: SessionEngine, session: Session, ctx: CommitCont
   // (`merge.ts`): no cookie. Not even a clearing one: the browser may already hold the cookie
   // of the session that replaced it (a login in another tab), which it would delete.
   if (decision.save) return writeSession(engine, session, dataJson, now).then((written) => (written ? finish('saved') : { setCookie: undefined, stored: 'none' }));
-  if (decision.touch && touchDue(engine, session, now)) {
-    return touchSession(engine, session, dataJson, now).then(() => finish('touched'));
+  const metrics = config.metrics;
+  // An existing session nothing changed in: dirty tracking saved a write (a touch may follow).
+  if (!isNew) countEvent(metrics, 'write_skipped');
+  if (decision.touch) {
+    if (touchDue(engine, session, now)) return touchSession(engine, session, dataJson, now).then(() => finish('touched'));
+    countEvent(metrics, 'touch_throttled');
   }
   return finish('none');
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip-address.js';
 import type { Store } from './store.js';
 
 /** How much of the client's IP address a session record keeps: a /24 (IPv4) or /48 (IPv6) prefix, all of it, or none. */

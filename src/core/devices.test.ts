@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clientInfo, ipPrefix, MAX_USER_AGENT, resolveDevices } from './devices.js';
 import { isTesseraError } from './errors.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 import { MemoryStore } from '../stores/memory/index.js';
 import type { Store } from './store.js';
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isTesseraError } from './errors.js';
 import type { InvalidRecordInfo } from './engine-types.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 import { setupSessions, SessionClient, TEST_SECRET, type TestData } from '../../test/helpers/session-client.js';
 
 const KEY = { id: 'k1', key: randomBytes(32) };

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { StoreError } from './errors.js';
 import type { Session } from './session.js';
 import type { Store, StoreRecord } from './store.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 import { signId } from './signature.js';
 import { manualClock } from '../../test/helpers/manual-clock.js';
 import { SessionClient, setupSessions, TEST_SECRET } from '../../test/helpers/session-client.js';

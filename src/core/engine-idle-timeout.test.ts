@@ -2,7 +2,7 @@
 // or touch, so a cookie replayed later finds nothing, whatever the browser still holds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 import { manualClock } from '../../test/helpers/manual-clock.js';
 import { SessionClient, setupSessions, TEST_SECRET, type TestData } from '../../test/helpers/session-client.js';

@@ -10,7 +10,7 @@ import { isTesseraError, StoreError } from './errors.js';
 import { isDegraded } from './outage-policy.js';
 import type { CircuitState } from './circuit-breaker.js';
 import type { Store, StoreRecord } from './store.js';
-import { SessionManager, type SessionManagerOptions } from './manager.js';
+import { SessionManager, type SessionManagerOptions } from '../index.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 import { SessionClient, TEST_SECRET, type TestData } from '../../test/helpers/session-client.js';
 import { manualClock } from '../../test/helpers/manual-clock.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { isTesseraError, StoreError, type StoreOperation } from './errors.js';
 import type { Store, StoreRecord } from './store.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 import { SessionClient, TEST_SECRET, type TestData } from '../../test/helpers/session-client.js';
 import { manualClock } from '../../test/helpers/manual-clock.js';

@@ -14,6 +14,8 @@ import type { Session, SessionHooks, SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store } from './store.js';
 import type { ClientInfo, DeviceConfig } from './device-client.js';
+import type { SessionMetrics } from './metrics.js';
+import type { CookieCacheConfig } from './cookie-cache-options.js';
 
 /** Everything the engine needs, fully resolved (no defaults applied here). */
 export interface EngineConfig {
@@ -67,6 +69,10 @@ export interface EngineConfig {
   concurrency?: Concurrency | undefined;
   /** Record device metadata in logged-in sessions' records (see `devices.ts`). Unset: none. */
   devices?: DeviceConfig | undefined;
+  /** The metrics hook (see `metrics.ts`). Unset: nothing is measured. */
+  metrics?: SessionMetrics | undefined;
+  /** Serve reads from a sealed copy of the record in a second cookie (see `cookie-cache.ts`). Unset: none. */
+  cookieCache?: CookieCacheConfig | undefined;
 }
 
 /** How concurrent writes of one session are reconciled (the `concurrency` option). */
@@ -84,6 +90,8 @@ export interface RequestContext {
   hooks?: SessionHooks;
   /** The request's device (user agent, IP), for the device metadata of logged-in sessions. */
   client?: ClientInfo;
+  /** The request's cache cookie value (`cookieCache`), if it sent one. */
+  cacheCookie?: string | undefined;
 }
 
 /** What `commit` needs from the response side. */
@@ -94,6 +102,12 @@ export interface CommitContext {
   secrets?: readonly Secret[];
   /** The cookie's name. */
   cookieName: string;
+  /**
+   * The response's head goes out before its body ends (a streamed response): the session may
+   * still change after this commit (`commitRemainder`), when no cookie can be sent any more.
+   * The cookie cache then sends no copy (and deletes the client's). Default `false`.
+   */
+  streamed?: boolean;
 }
 
 /** What `commit` decided. */

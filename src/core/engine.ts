@@ -27,8 +27,10 @@ import { assignData, kState, Session, sessionData, type RegenerateOptions, type 
 import type { Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
+import { countEvent, reportCircuit } from './metrics.js';
 import { isDegraded, markDegraded, refuseIfDegraded, StoreGuard } from './outage-policy.js';
 import type { CommitContext, CommitResult, EngineConfig, RequestContext, SessionEvents } from './engine-types.js';
+import { CookieCache } from './cookie-cache.js';
 
 export type { CommitContext, CommitHeader, CommitResult, Concurrency, ConflictInfo, EngineConfig, ExpiredInfo, InvalidRecordInfo, RenewedInfo, RequestContext, SessionEvents } from './engine-types.js';
 
@@ -43,13 +45,21 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   readonly #opened = new OpenedValues(5_000);
   /** Fails store calls fast while the store is down; none without `config.outage`. */
   readonly #guard: StoreGuard | undefined;
+  /** The cookie cache (see `cookie-cache.ts`); none without `config.cookieCache`. @internal */
+  readonly cookieCache: CookieCache | undefined;
 
   constructor(config: EngineConfig) {
     super();
     this.config = config;
     this.#cookies = new SignedCookieReader(() => this.config.secrets, config.maxCookieLength);
     const breaker = config.outage?.circuitBreaker;
-    if (breaker) this.#guard = new StoreGuard(config.store, breaker, config.clock, (state) => this.emit('circuit', state));
+    if (breaker) {
+      this.#guard = new StoreGuard(config.store, breaker, config.clock, (state) => {
+        reportCircuit(this.config.metrics, state);
+        this.emit('circuit', state);
+      });
+    }
+    this.cookieCache = config.cookieCache === undefined ? undefined : new CookieCache(config.cookieCache, config.store, this);
   }
 
   /** The store. */
@@ -95,7 +105,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */
   callStore<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
-    return callStore(this, operation, this.config.storeTimeout, run, this.#guard);
+    return callStore(this, operation, this.config.storeTimeout, run, this.#guard, this.config.metrics);
   }
 
   /** The session ID in a signed cookie value, or `undefined` for a missing, oversized, unsigned or forged one. */
@@ -138,23 +148,53 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       if (!(error instanceof StoreError)) throw error;
       const session = this.create(ctx, ids[0]);
       markDegraded(session);
+      countEvent(this.config.metrics, 'degraded');
       this.emit('degraded', error, session);
       return session;
     }
   }
 
   async #load(ids: readonly string[], ctx: RequestContext): Promise<Session> {
+    const cache = this.cookieCache;
+    const sent = ctx.cacheCookie !== undefined;
     for (const candidate of ids) {
       const key = this.storeKey(candidate);
+      if (cache !== undefined && ctx.cacheCookie !== undefined) {
+        const hit = await this.#fromCache(cache, candidate, key, ctx.cacheCookie, ctx);
+        if (hit !== undefined) return hit;
+      }
       const found = await findRecord(this, key);
       if (found === undefined) continue;
+      countEvent(this.config.metrics, 'hit');
       const session = this.#fromRecord(candidate, found.key, found.record, found.decoded, ctx);
       const now = this.config.clock();
+      cache?.noteLoaded(session, sent, { key: found.key, decoded: found.decoded, userKey: found.record.userKey, now });
       if (found.key !== key) Object.assign(session[kState], { forwarded: true, forwardKey: key });
       else if (renewalDue(this, session, now)) await renewSession(this, session, now);
       return session;
     }
-    return this.create(ctx, ids[0]);
+    // Counted once per request that carried a verified cookie, however many it carried.
+    if (ids.length > 0) countEvent(this.config.metrics, 'miss');
+    const session = this.create(ctx, ids[0]);
+    // A copy the client sent for a session that is gone: the commit deletes it.
+    if (cache !== undefined && sent) cache.noteLoaded(session, true);
+    return session;
+  }
+
+  /**
+   * The session from the request's cache cookie, without a store read (see `cookie-cache.ts`);
+   * `undefined` to read the store: no valid copy for `key`, or its session is due for renewal
+   * (which the store path does, once).
+   */
+  async #fromCache(cache: CookieCache, id: string, key: string, value: string, ctx: RequestContext): Promise<Session | undefined> {
+    const now = this.config.clock();
+    const cached = await cache.open(this, key, value, now);
+    if (cached === undefined) return undefined;
+    const session = this.#fromRecord(id, key, cached.record, cached.decoded, ctx);
+    if (renewalDue(this, session, now)) return undefined;
+    countEvent(this.config.metrics, 'hit');
+    cache.noteLoaded(session, true, { key, cached });
+    return session;
   }
 
   /** A brand-new session (not yet stored). `cookieId` is the ID the request's cookie carried, if any. */
@@ -269,7 +309,15 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   commitNow(session: Session, ctx: CommitContext): CommitResult | Promise<CommitResult> {
     // Served without the store: nothing to write, and no cookie to overwrite the client's real one.
     if (isDegraded(session)) return { setCookie: undefined, stored: 'none' };
-    return commitSession(this, session, ctx);
+    const cache = this.cookieCache;
+    const result = commitSession(this, session, ctx);
+    if (cache === undefined) return result;
+    return result instanceof Promise ? result.then((r) => cache.finish(this, session, ctx, r)) : cache.finish(this, session, ctx, result);
+  }
+
+  /** Stops what the engine runs in the background (the cookie cache's epoch watch); leaves the store open. */
+  async close(): Promise<void> {
+    await this.cookieCache?.close();
   }
 
   /**

@@ -65,6 +65,13 @@ export class StoreError extends TesseraError {
   readonly status: 500 | 503;
   /** The same as `status`, for the handlers that read `statusCode`. */
   readonly statusCode: 500 | 503;
+  /**
+   * Always `false`: the message (which names the store operation and its cause) is for logs, not
+   * for the client. With `status` and `statusCode` this is the http-errors shape, which NestJS's
+   * exception layer honours (it answers `{ statusCode: 503, message: 'Service Unavailable' }`
+   * rather than a 500) and Koa reads the same way.
+   */
+  readonly expose = false;
 
   constructor(operation: StoreOperation, message: string, options?: { cause?: unknown; code?: StoreErrorCode }) {
     const code = options?.code ?? 'ERR_STORE_FAILED';

@@ -59,9 +59,11 @@ async function revokedLimit(engine: SessionEngine, record: StoreRecord, decoded:
   const { store, devices } = engine.config;
   const userKey = record.userKey;
   if (devices?.epoch !== true || userKey === undefined || store.userEpoch === undefined) return undefined;
-  const epoch = await engine.callStore('userEpoch', () => (store.userEpoch as (u: string) => Promise<number>).call(store, userKey));
   const meta = decoded.meta;
   const bound = meta?.epoch ?? meta?.authenticatedAt ?? meta?.createdAt ?? 0;
+  // With the cookie cache's in-process epochs (`epoch-cache.ts`): no store call when they settle it.
+  if (engine.cookieCache?.epochs?.vouchesFor(userKey, bound) === true) return undefined;
+  const epoch = await engine.callStore('userEpoch', () => (store.userEpoch as (u: string) => Promise<number>).call(store, userKey));
   return bound < epoch ? 'revoked' : undefined;
 }
 

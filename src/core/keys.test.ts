@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { hashStoreKey } from './keys.js';
 import { setupSessions, TEST_SECRET } from '../../test/helpers/session-client.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 
 describe('hashStoreKey', () => {
   it('is base64url(SHA-256(id)): 43 characters of the store alphabet', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveOptions } from '../adapters/express-session/options.js';
-import { SessionManager, type SessionManagerOptions } from './manager.js';
+import { SessionManager, type SessionManagerOptions } from '../index.js';
 import { LIFETIME_PRESETS, resolveLifetime } from './lifetime-options.js';
 import { TEST_SECRET } from '../../test/helpers/session-client.js';
 

@@ -2,7 +2,7 @@
 // option, and the defaults are the secure ones.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SessionManager, type SessionManagerOptions } from './manager.js';
+import { SessionManager, type SessionManagerOptions } from '../index.js';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 
 const secret = 'x'.repeat(32);

@@ -7,9 +7,11 @@
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { Clock } from './clock.js';
 import type { DeviceOptions } from './devices.js';
+import type { CookieCacheOptions } from './cookie-cache-options.js';
 import type { Concurrency } from './engine-types.js';
 import type { EncryptionOptions } from './keyring.js';
 import type { LifetimeOptions, LifetimePreset } from './lifetime-options.js';
+import type { SessionMetrics } from './metrics.js';
 import type { OnStoreError } from './outage-policy.js';
 import type { CookieOptions } from './session-cookie.js';
 import type { Secret } from './signature.js';
@@ -81,8 +83,12 @@ export interface SessionManagerOptions {
   saveUninitialized?: boolean;
   /** Re-send the cookie on every response, renewing its `maxAge`. Default `false`. */
   rolling?: boolean;
-  /** Generates session IDs. Default: 256 random bits, base64url. */
-  genid?: () => string;
+  /**
+   * Generates session IDs. Default: 256 random bits, base64url. Receives the framework's request
+   * object the adapter loaded the session for (Express's `req`, Fastify's `request`), or
+   * `undefined` when there is none.
+   */
+  genid?: (request: unknown) => string;
   /** Deadline for each store call, in ms. Default 5000, or none for Tessera's own stores (they bound every call themselves). */
   storeTimeout?: number;
   /**
@@ -113,6 +119,13 @@ export interface SessionManagerOptions {
    * whole session, as express-session does.
    */
   concurrency?: Concurrency;
+  /**
+   * A metrics hook: store call latency per operation and outcome, hits and misses, writes
+   * skipped by dirty tracking, touches throttled, conflicts merged, requests served degraded,
+   * and the circuit breaker's state (see `SessionMetrics`; the README's "Metrics" section wires
+   * it to prom-client and OpenTelemetry). Default: none, and nothing is measured.
+   */
+  metrics?: SessionMetrics;
   /** Time source (ms since the epoch), for tests. */
   clock?: Clock;
   /**
@@ -138,6 +151,21 @@ export interface SessionManagerOptions {
    * `tessera/connect`) is a `TypeError`; `false` records nothing and turns the three methods off.
    */
   devices?: boolean | DeviceOptions;
+  /**
+   * Serve reads from a short-lived copy of the session sealed into a second cookie
+   * (`<name>-cache`, AES-256-GCM with the `encryption` keys, bound to the session), so a
+   * read-only request reads no store. A copy older than `ttl` (default `'30s'`, at most `'10m'`)
+   * falls through to the store, and so does one of a user who was logged out everywhere since
+   * (`revokeAllSessions`), on the very next request: the revocation epochs are kept in memory,
+   * refreshed by the store (Redis pub/sub, PostgreSQL LISTEN/NOTIFY, in-process for
+   * MemoryStore; SQLite: one indexed epoch read instead of the session read). Turns
+   * `devices.epoch` on. Needs `encryption` and `concurrency: 'merge'`. Staleness bound: a
+   * change another server makes to the record itself (`revokeSession` of one device) is seen once
+   * the copy is older than `ttl`. Default: off. Call `manager.close()` on shutdown.
+   * @example
+   * cookieCache: { ttl: '30s' }
+   */
+  cookieCache?: boolean | CookieCacheOptions;
   /** Where the one-time plain-HTTP warning goes. Default `console.warn`. (A weak secret's warning is a process warning, code `TESSERA_WEAK_SECRET`.) */
   warn?: (message: string) => void;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { SessionEngine, type CommitResult } from './engine.js';
 import type { SessionManagerOptions } from './manager-options.js';
 import { generateSessionId } from './id.js';
@@ -18,9 +18,11 @@ import { checkBoolean, checkCookieOptions, checkDuration, checkSecrets } from '.
 import { checkCookieName, checkPrefixRules } from './cookie-rules.js';
 import { clearSiteDataValue, DEFAULT_CLEAR_SITE_DATA } from './site-data.js';
 import { kState } from './session.js';
+import { checkMetrics } from './metrics.js';
 import { resolveOutage } from './outage-policy.js';
 import { resolveConcurrency } from './merge.js';
-import { MemoryStore } from '../stores/memory/memory-store.js';
+import { cacheCookieName, cacheDevices, resolveCookieCache } from './cookie-cache-options.js';
+import { cookieValues } from './cookie-header.js';
 import { clientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceSession } from './devices.js';
 
 /** A session whose data is typed by `T`. */
@@ -107,13 +109,14 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
     warnIfWeakSecret(secrets);
     const clock = options.clock ?? systemClock;
     const genid = options.genid;
-    const store = options.store ?? new MemoryStore({ clock });
+    const store = options.store ?? new.target.defaultStore(clock);
     const concurrency = resolveConcurrency(options.concurrency, store);
-    const devices = resolveDevices(options.devices, store);
+    const cookieCache = resolveCookieCache(options.cookieCache, keyring, concurrency === 'merge');
+    const devices = cacheDevices(resolveDevices(options.devices, store), options.devices, cookieCache, store);
     super({
       store,
       secrets,
-      genid: genid ? () => genid() : generateSessionId,
+      genid: genid ? (request) => genid(request) : generateSessionId,
       cookie,
       saveUninitialized: options.saveUninitialized ?? false,
       resave: false,
@@ -131,10 +134,21 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       outage,
       concurrency,
       devices,
+      metrics: checkMetrics(options.metrics),
+      cookieCache,
     });
     this.#name = options.name;
     this.#httpsName = defaultHttpsName(cookie);
     this.#warn = options.warn ?? ((m) => console.warn(m));
+  }
+
+  /**
+   * The store for options that name none. The core imports no store (stores build on the core,
+   * never the reverse), so this one has none: `SessionManager` from `tessera`
+   * (src/session-manager.ts) overrides it with a bounded `MemoryStore`.
+   */
+  protected static defaultStore(_clock: Clock): Store {
+    throw new TypeError("store is required here: pass a store, or use SessionManager from 'tessera', whose default is a MemoryStore");
   }
 
   /** The cookie name used for a request (see the `name` option). */
@@ -168,6 +182,8 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       request: input.request,
       ...(input.hooks ? { hooks: input.hooks } : {}),
       ...(devices ? { client: clientInfo(devices, input.userAgent, input.ip) } : {}),
+      // Only with a session cookie to bind it to: a cache cookie alone is nothing.
+      ...(this.cookieCache !== undefined && ids.length > 0 && input.cookieHeader !== undefined ? { cacheCookie: cookieValues(input.cookieHeader, cacheCookieName(cookieName), 1)[0] } : {}),
     };
     const session = (await this.load(ids, ctx)) as TypedSession<T>;
     // The name was sent but no live session came of it: the commit deletes the dead cookie.

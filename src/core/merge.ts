@@ -17,6 +17,7 @@
 import { dataToJson } from './codec.js';
 import { StoreError } from './errors.js';
 import { findRecord } from './find-record.js';
+import { countEvent } from './metrics.js';
 import { assignData, kState, type Session, type SessionState } from './session.js';
 import { supportsVersions, type Store, type StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
@@ -89,7 +90,10 @@ export async function writeVersioned(
     const version = await engine.callStore('setIfVersion', () => setIfVersion(key, record, expected));
     if (version !== false) {
       rememberRecord(state, version, { dataJson: json, userKey: state.userKey, authenticatedAt: state.authenticatedAt });
-      if (attempt > 1) engine.emit('conflict', { key, overwritten: [...overwritten], outcome: 'merged', attempts: attempt });
+      if (attempt > 1) {
+        countEvent(engine.config.metrics, 'conflict_merged');
+        engine.emit('conflict', { key, overwritten: [...overwritten], outcome: 'merged', attempts: attempt });
+      }
       return { dataJson: json, record };
     }
     if (attempt >= MAX_WRITE_ATTEMPTS) {
@@ -102,6 +106,7 @@ export async function writeVersioned(
       if (expected === null) continue;
       state.destroyed = true;
       state.superseded = true;
+      countEvent(engine.config.metrics, 'conflict_dropped');
       engine.emit('conflict', { key, overwritten: [], outcome: 'dropped', attempts: attempt });
       return undefined;
     }

@@ -10,6 +10,7 @@ import { fingerprint } from './fingerprint.js';
 import { absoluteDeadline } from './lifetime.js';
 import { writeVersioned } from './merge.js';
 import { deviceMetaFor } from './devices.js';
+import { noteBuilt, noteWritten } from './cookie-cache.js';
 import { kState, type Session } from './session.js';
 import { supportsVersions, type StoreRecord } from './store.js';
 import type { SessionEngine } from './engine.js';
@@ -39,6 +40,7 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
     meta.device = deviceMetaFor(state, now);
   }
   const json = encodeRecord(session.cookie.data, dataJson, meta);
+  if (engine.config.cookieCache !== undefined) noteBuilt(state, key, json);
   const value = sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
   if (state.userKey !== undefined) record.userKey = state.userKey;
@@ -68,6 +70,7 @@ export async function writeSession(engine: SessionEngine, session: Session, data
   }
   state.savedHash = fingerprint(dataJson, state.userKey, state.authenticatedAt);
   state.loadedExpiresAt = record.expiresAt;
+  if (engine.config.cookieCache !== undefined) noteWritten(state, now);
   state.seenAt = now;
   state.touchRequested = false;
   engine.emit('saved', session);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { generateSecret, weakSecretReason, WEAK_SECRET_WARNING } from './secrets.js';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 
 describe('generateSecret', () => {
   it('is 32 CSPRNG bytes as base64url: 43 characters, different every time, valid for checkSecrets', () => {

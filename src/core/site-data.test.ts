@@ -2,7 +2,7 @@
 // TypeError naming the option for anything else.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SessionManager } from './manager.js';
+import { SessionManager } from '../index.js';
 import { clearSiteDataValue } from './site-data.js';
 import { TEST_SECRET } from '../../test/helpers/session-client.js';
 

@@ -127,6 +127,23 @@ export interface Store {
   raiseUserEpoch?(userKey: string, epoch: number): Promise<void>;
 
   /**
+   * Delivers every raise of a revocation epoch to this process (optional), so the core can keep
+   * the epochs in memory and check them without a store call (the cookie cache, see
+   * `cookie-cache.ts`): Redis pub/sub, PostgreSQL `LISTEN/NOTIFY`, in-process for memory.
+   * - It resolves once delivery is live; from then on every `raiseUserEpoch` that completes, on
+   *   this store or any other process sharing the data, must reach `watcher.raised` with the
+   *   user key and an epoch at least the one raised, until the returned function is called.
+   * - When delivery stops (a dropped connection), it must call `watcher.interrupted` before it
+   *   would miss a raise, and `watcher.live` once it delivers again (raises in between may be lost).
+   * - It may deliver a raise more than once, or one that completed before it resolved.
+   * - The returned function stops delivery and releases what the watch opened (never the
+   *   connection the user passed in); no callback runs once it has resolved. It must resolve
+   *   when called twice.
+   * - It rejects when delivery cannot start (the server is down); the caller may try again.
+   */
+  watchUserEpochs?(watcher: UserEpochWatcher): Promise<() => Promise<void>>;
+
+  /**
    * Deletes expired records now (optional; stores whose server expires keys need none).
    * - It must not delete an unexpired record, and resolves to how many it deleted.
    */
@@ -149,6 +166,16 @@ export interface Store {
    * - It must resolve when called twice.
    */
   close?(): Promise<void>;
+}
+
+/** What `Store.watchUserEpochs` delivers to. Callbacks must not throw (a store ignores what they throw). */
+export interface UserEpochWatcher {
+  /** A user's revocation epoch was raised to (at least) `epoch`. */
+  raised(userKey: string, epoch: number): void;
+  /** Delivery stopped: raises may be missed until `live`. */
+  interrupted(): void;
+  /** Delivery (re)started after `interrupted`. */
+  live(): void;
 }
 
 /**

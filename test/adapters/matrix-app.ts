@@ -51,6 +51,12 @@ export interface MatrixApp {
   cookieName: string;
   /** Stops the server and ends its connections. */
   close(): Promise<void>;
+  /**
+   * The status a store call that *rejects* answers with, when it is not 503: the drop-in hands
+   * the store's own error to `next(err)`, as express-session does, so Express answers 500.
+   * Default 503 (`StoreError.status`). A store that never answers is 503 everywhere (timeout).
+   */
+  storeFailureStatus?: number;
 }
 
 /** One adapter in the matrix. */

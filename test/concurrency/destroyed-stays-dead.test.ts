@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { session } from '../../src/adapters/express/index.js';
 import type { ConflictInfo } from '../../src/core/engine.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { listen, route, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { TEST_SECRET } from '../helpers/session-client.js';

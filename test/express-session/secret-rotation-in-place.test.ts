@@ -10,7 +10,7 @@ import type express from 'express';
 import type { Express } from 'express';
 import session from '../../src/adapters/express-session/index.js';
 import { session as nativeSession } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import type { Secret } from '../../src/core/signature.js';
 import { expressVersions, listen } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

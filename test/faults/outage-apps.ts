@@ -5,10 +5,12 @@
  *
  * @module
  */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import { session } from '../../src/adapters/express/index.js';
 import { isDegraded } from '../../src/core/outage-policy.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import type { CircuitState } from '../../src/core/circuit-breaker.js';
 import type { StoreError } from '../../src/core/errors.js';
 import type { Store } from '../../src/core/store.js';
@@ -104,4 +106,18 @@ export function sameBrowser(app: OutageApp, from: HttpClient): HttpClient {
   const client = app.client();
   for (const [name, value] of from.jar) client.jar.set(name, value);
   return client;
+}
+
+/** The `/read` route's answer. */
+export function body(text: string): { n: number | null; degraded: boolean } {
+  return JSON.parse(text) as { n: number | null; degraded: boolean };
+}
+
+/** Polls `check` (real time: a server restarting or a client reconnecting) until it holds, failing after `ms`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await sleep(20);
+  }
 }

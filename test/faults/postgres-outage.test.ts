@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { PostgresStore } from '../../src/stores/postgres/index.js';
 import { postgresAvailable, postgresUrl, skipUnless, uniqueName } from '../helpers/services.js';
-import { assertFast, outageApps, sameBrowser, timed, type OutageApps } from './outage-apps.js';
+import { assertFast, body, until, outageApps, sameBrowser, timed, type OutageApps } from './outage-apps.js';
 import { TcpGate } from './tcp-gate.js';
 
 const TIMEOUT = 500;
@@ -18,15 +18,7 @@ const SLACK = 300;
 const FAST = 100;
 
 const available = await postgresAvailable();
-const body = (text: string): { n: number | null; degraded: boolean } => JSON.parse(text) as { n: number | null; degraded: boolean };
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('a PostgreSQL outage over HTTP', skipUnless(available, 'PostgreSQL'), () => {
   const schema = uniqueName();

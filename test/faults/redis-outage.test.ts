@@ -6,13 +6,12 @@
 // shared one on 6379 is never stopped).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { RedisStore, type RedisClientLike } from '../../src/stores/redis/index.js';
 import { PrivateRedis, redisServerInstalled, sparePort } from '../helpers/redis-server.js';
 import { skipUnless } from '../helpers/services.js';
-import { assertFast, outageApps, sameBrowser, timed, type OutageApps } from './outage-apps.js';
+import { assertFast, body, until, outageApps, sameBrowser, timed, type OutageApps } from './outage-apps.js';
 
 /** The store's deadline per call. */
 const TIMEOUT = 500;
@@ -41,15 +40,7 @@ const drivers: Record<'node-redis' | 'ioredis', (port: number) => Promise<Driver
   },
 };
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await sleep(20);
-  }
-}
 
-const body = (text: string): { n: number | null; degraded: boolean } => JSON.parse(text) as { n: number | null; degraded: boolean };
 
 for (const [name, open] of Object.entries(drivers)) {
   describe(`a Redis outage over HTTP (${name})`, skipUnless(redisServerInstalled(), 'redis-server (binary)'), () => {

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { parse } from 'cookie';
 import fc from 'fast-check';
 import { cookieValues } from '../../src/core/cookie-header.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { cookieHeaders, expectedSession, RUNS, SECRETS, trickyText, type World } from './arbitraries.js';
 

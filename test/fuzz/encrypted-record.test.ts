@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import { envelopeParts, formatEnvelope, sealEnvelope } from '../../src/core/envelope.js';
 import { isTesseraError } from '../../src/core/errors.js';
 import { createKeyring } from '../../src/core/keyring.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { signId } from '../../src/core/signature.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { manualClock } from '../helpers/manual-clock.js';

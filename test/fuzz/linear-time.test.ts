@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { cookieValues } from '../../src/core/cookie-header.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { unsignId } from '../../src/core/signature.js';
 import { SECRETS, sign, trickyText } from './arbitraries.js';
 

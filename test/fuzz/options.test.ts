@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { optionValues, RUNS, SECRETS } from './arbitraries.js';
 
 const TOP = ['secret', 'store', 'name', 'cookie', 'lifetime', 'idleTimeout', 'touchAfter', 'saveUninitialized', 'rolling', 'genid', 'storeTimeout', 'clock', 'warn'] as const;

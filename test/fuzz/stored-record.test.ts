@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isTesseraError } from '../../src/core/errors.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { signId } from '../../src/core/signature.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { manualClock } from '../helpers/manual-clock.js';

@@ -7,7 +7,7 @@
 import type express from 'express';
 import session from '../../src/adapters/express-session/index.js';
 import { session as nativeSession } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import type { Secret } from '../../src/core/signature.js';
 
 /** Builds the app on `createApp` (Express 4 or 5) with the native middleware or the drop-in. */

@@ -57,11 +57,18 @@ export class PrivateRedis {
   #child: ChildProcess | undefined;
   readonly #onExit = (): void => void this.#child?.kill('SIGKILL');
   readonly #persist: boolean;
+  readonly #cluster: { nodeTimeout: number; busPort: number } | undefined;
 
-  /** With `persist`, every write is fsynced to an append-only file before it is acknowledged, so a killed server restarts with it. */
-  constructor(port: number, options: { persist?: boolean } = {}) {
+  /**
+   * With `persist`, every write is fsynced to an append-only file before it is acknowledged, so a
+   * killed server restarts with it. With `cluster`, the server is a Redis Cluster node with that
+   * node timeout (ms) and cluster bus port, its `nodes.conf` kept in its directory across
+   * restarts (see `private-cluster.ts`).
+   */
+  constructor(port: number, options: { persist?: boolean; cluster?: { nodeTimeout: number; busPort: number } } = {}) {
     this.port = port;
     this.#persist = options.persist ?? false;
+    this.#cluster = options.cluster;
   }
 
   /** `redis://127.0.0.1:<port>`. */
@@ -72,7 +79,9 @@ export class PrivateRedis {
   /** Starts the server (empty unless `persist`) and resolves once it answers PING. */
   async start(): Promise<void> {
     const aof = this.#persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, '--daemonize', 'no', '--dir', this.#dir];
+    const c = this.#cluster;
+    const cluster = c === undefined ? [] : ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(c.nodeTimeout), '--cluster-port', String(c.busPort)];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...aof, ...cluster, '--daemonize', 'no', '--dir', this.#dir];
     this.#child = spawn('redis-server', args, { stdio: 'ignore' });
     process.once('exit', this.#onExit);
     for (let i = 0; i < 100; i++) {

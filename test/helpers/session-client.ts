@@ -6,7 +6,7 @@
  */
 import { parseSetCookie } from 'cookie';
 import type { CommitResult } from '../../src/core/engine.js';
-import { SessionManager, type SessionManagerOptions, type TypedSession } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions, type TypedSession } from '../../src/index.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { manualClock, type ManualClock } from './manual-clock.js';
 

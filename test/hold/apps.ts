@@ -10,7 +10,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type express from 'express';
 import dropIn from '../../src/adapters/express-session/index.js';
 import { session } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { expressVersions, listen, type Listening } from '../helpers/express-apps.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
 import type { FaultStore } from './fault-store.js';

@@ -14,7 +14,7 @@ import type express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import session from '../../src/adapters/express-session/index.js';
 import { session as nativeSession } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { data, realExpressSession, SECRET, type RunningApp } from '../express-session/helpers.js';
 import { listen } from '../helpers/express-apps.js';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import session, { type ExpressSessionOptions } from '../../src/adapters/express-session/index.js';
 import { session as nativeSession } from '../../src/adapters/express/index.js';
 import { cookiePrefix } from '../../src/core/cookie-rules.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { expressVersions, listen, type Listening } from '../helpers/express-apps.js';
 import { cookieAttributes, HttpClient } from '../helpers/http-client.js';
 import { TEST_SECRET } from '../helpers/session-client.js';

@@ -10,7 +10,7 @@ import session from '../../src/adapters/express-session/index.js';
 import { session as nativeSession } from '../../src/adapters/express/index.js';
 import { nameValueOctets } from '../../src/core/cookie-rules.js';
 import { isTesseraError } from '../../src/core/errors.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { signId } from '../../src/core/signature.js';
 import { expressVersions, listen } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

@@ -4,7 +4,7 @@
 // back) and one loaded by another server; the kept session and later logins live on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import type { ExpiredInfo } from '../../src/core/engine-types.js';
 import type { Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

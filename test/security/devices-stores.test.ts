@@ -4,7 +4,7 @@
 // client address (X-Forwarded-For behind `trust proxy`).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import type { DeviceSession } from '../../src/core/devices.js';
 import type { Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import type { InvalidRecordInfo } from '../../src/core/engine.js';
 import { hashStoreKey } from '../../src/core/keys.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { session } from '../../src/adapters/express/index.js';
 import { listen, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { hashStoreKey } from '../../src/core/keys.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { signId } from '../../src/core/signature.js';
 import { session } from '../../src/adapters/express/index.js';
 import { listen, type Listening } from '../helpers/express-apps.js';

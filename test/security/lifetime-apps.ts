@@ -14,7 +14,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { hashStoreKey } from '../../src/core/keys.js';
 import type { EncryptionOptions } from '../../src/core/keyring.js';
 import type { LifetimeOptions, LifetimePreset } from '../../src/core/lifetime-options.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import type { Store } from '../../src/core/store.js';
 import { listen, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Request, Response } from 'express';
 import { session } from '../../src/adapters/express/index.js';
 import { isTesseraError } from '../../src/core/errors.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { expressVersions, listen, route, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';

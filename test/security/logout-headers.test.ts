@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { RequestHandler } from 'express';
 import { session } from '../../src/adapters/express/index.js';
-import { SessionManager, type SessionManagerOptions } from '../../src/core/manager.js';
+import { SessionManager, type SessionManagerOptions } from '../../src/index.js';
 import { signId } from '../../src/core/signature.js';
 import { expressVersions, listen, route, type Listening } from '../helpers/express-apps.js';
 import { cookieAttributes, HttpClient } from '../helpers/http-client.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { requireFresh, session } from '../../src/adapters/express/index.js';
-import { SessionManager } from '../../src/core/manager.js';
+import { SessionManager } from '../../src/index.js';
 import { expressVersions, listen, route, type Listening } from '../helpers/express-apps.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { manualClock } from '../helpers/manual-clock.js';

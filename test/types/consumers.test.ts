@@ -35,7 +35,7 @@ after(() => rmSync(parent, { recursive: true, force: true }));
 describe('strict TypeScript projects compile against the packed package (no skipLibCheck)', () => {
   const names = fixtureNames();
   it('has the fixtures for every module setting', () => {
-    for (const name of ['esm-node16', 'bundler', 'bundler-preserve', 'cjs-node16', 'cjs-node10', 'with-types-express-session']) {
+    for (const name of ['esm-node16', 'bundler', 'bundler-preserve', 'cjs-node16', 'cjs-node10', 'with-types-express-session', 'koa', 'koa-cjs-node10', 'hono-web', 'hono-web-cjs-node10', 'fastify-esm-node16', 'fastify-cjs-node10']) {
       assert.ok(names.includes(name), `test/types/consumers/${name} is missing`);
     }
   });

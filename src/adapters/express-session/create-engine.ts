@@ -49,6 +49,9 @@ export function createEngine(options: ResolvedOptions, store: ResolvedStore): Se
     keyring: options.keyring,
     // Merge by default with a Tessera store (compare-and-set); an express-session store cannot.
     concurrency: resolveConcurrency(options.concurrency, store.native, 'concurrency option'),
+    // None unless `onStoreError` or `circuitBreaker` asks: errors go to next(err) as they come.
+    outage: options.outage,
+    metrics: options.metrics,
   };
   // Read when a touch is considered: a `session.MemoryStore` whose methods an app replaced gets
   // express-session's touch on every request from then on (see `DropInStore.touchAfter`).

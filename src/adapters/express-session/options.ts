@@ -13,6 +13,9 @@ import type { CookieOptions } from '../../core/session-cookie.js';
 import type { Secret } from '../../core/signature.js';
 import type { Store as NativeStore } from '../../core/store.js';
 import type { Concurrency } from '../../core/engine-types.js';
+import type { CircuitBreakerOptions } from '../../core/circuit-breaker.js';
+import { checkMetrics, type SessionMetrics } from '../../core/metrics.js';
+import { resolveOutage, type OnStoreError, type OutageConfig } from '../../core/outage-policy.js';
 // Not from stores/connect/index.js: that also reaches the bridge class built on express-session's
 // types, which a drop-in user without @types/express-session does not have.
 import type { ExpressSessionStoreLike } from '../../stores/connect/express-session-store-adapter.js';
@@ -114,6 +117,26 @@ export interface ExpressSessionOptions {
   lifetime?: LifetimeOptions | LifetimePreset | undefined;
   /** Tessera's addition: the time source (ms since the epoch) for lifetimes and cookie expiry, for tests. Default `Date.now`. */
   clock?: Clock | undefined;
+  /**
+   * Tessera's addition, opt-in: what a request does when its session cannot be loaded.
+   * `'fail'` (default, as express-session) passes the error to `next(err)`; `'anonymous'`
+   * serves the request with a fresh session that is never saved and sends no cookie (the
+   * client keeps its real one; `isDegraded(req.session)` from `tessera` tells), for public
+   * pages that must stay up while the store is down. A failed write still goes to `next(err)`
+   * either way.
+   */
+  onStoreError?: OnStoreError | undefined;
+  /**
+   * Tessera's addition, opt-in: fail fast while the store is down. `true` (or
+   * `{ failures, cooldown, maxCooldown }`, defaults 5, 1000 ms, 30 s) refuses store calls at
+   * once with a `StoreError` (`ERR_STORE_UNAVAILABLE`, status 503) when the store reports
+   * itself disconnected (Tessera's stores' `isAvailable`) or after `failures` failed calls in
+   * a row, then lets one trial through after the cool-down. Default: off, as express-session,
+   * where every request waits for the store and gets the store's own error.
+   */
+  circuitBreaker?: CircuitBreakerOptions | boolean | undefined;
+  /** Tessera's addition: a metrics hook (see `SessionMetrics` in `tessera`). Default: none. */
+  metrics?: SessionMetrics | undefined;
 }
 
 /** The options with express-session's defaults applied. */
@@ -136,6 +159,9 @@ export interface ResolvedOptions {
   /** As given; checked against the store (and defaulted) when the engine is built. */
   concurrency: unknown;
   clock: Clock;
+  /** `undefined` unless `onStoreError` or `circuitBreaker` was given. */
+  outage: OutageConfig | undefined;
+  metrics: SessionMetrics | undefined;
 }
 
 /**
@@ -188,5 +214,18 @@ export function resolveOptions(options: ExpressSessionOptions | undefined): Reso
     lifetime,
     concurrency: opts.concurrency,
     clock: opts.clock ?? systemClock,
+    outage: dropInOutage(opts),
+    metrics: checkMetrics(opts.metrics),
   };
+}
+
+/**
+ * The drop-in's outage settings: none unless asked (express-session's behaviour), and each
+ * option on its own: `onStoreError` alone brings no breaker, `circuitBreaker` alone keeps 'fail'.
+ */
+function dropInOutage(opts: ExpressSessionOptions): OutageConfig | undefined {
+  const { onStoreError, circuitBreaker } = opts;
+  if (onStoreError === undefined && (circuitBreaker === undefined || circuitBreaker === false)) return undefined;
+  const breaker = circuitBreaker === true ? undefined : (circuitBreaker ?? false);
+  return resolveOutage({ onStoreError, circuitBreaker: breaker });
 }

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Express } from 'express';
 import { session } from './index.js';
 import { commitBeforeHead } from '../node/commit-before-head.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import type { Store, StoreRecord } from '../../core/store.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { expressVersions, listen, route, type Listening } from '../../../test/helpers/express-apps.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { session } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import { expressVersions, listen, type Listening } from '../../../test/helpers/express-apps.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';
 import { manualClock } from '../../../test/helpers/manual-clock.js';

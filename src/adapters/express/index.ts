@@ -23,6 +23,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../core/manager.js';
 import type { CommitResult } from '../../core/engine-types.js';
+import { setCookieLines } from '../../core/set-cookie-lines.js';
 import { commitBeforeHead, setHeaderBeforeHead } from '../node/commit-before-head.js';
 import './request-types.js';
 
@@ -57,10 +58,10 @@ export function session(manager: SessionManager<object>): RequestHandler {
         else res.setHeader('Vary', 'Cookie');
         commitBeforeHead(
           res,
-          () => {
+          (streamed) => {
             const current = req.session;
             if (!current) return undefined;
-            const result = manager.commitNow(current, { secure, cookieName });
+            const result = manager.commitNow(current, streamed ? { secure, cookieName, streamed } : { secure, cookieName });
             return result instanceof Promise ? result.then((r) => withHeaders(res, r)) : withHeaders(res, result);
           },
           next,
@@ -77,9 +78,10 @@ export function session(manager: SessionManager<object>): RequestHandler {
 
 /**
  * Sets the headers the core asked for (`Clear-Site-Data`, `Cache-Control: no-store` unless the
- * app set one) on the held response, before its head goes out, and hands back the cookie.
+ * app set one) on the held response, before its head goes out, and hands back every cookie
+ * (`setCookieLines`: the session cookie, then the cookie cache's).
  */
-function withHeaders(res: Response, result: CommitResult): string | undefined {
+function withHeaders(res: Response, result: CommitResult): string | string[] | undefined {
   if (result.headers !== undefined) {
     for (const { name, value, ifAbsent } of result.headers) {
       if (ifAbsent === true && res.hasHeader(name)) continue;
@@ -91,5 +93,6 @@ function withHeaders(res: Response, result: CommitResult): string | undefined {
       }
     }
   }
-  return result.setCookie;
+  // The common case, one cookie or none, without building a list.
+  return result.extraSetCookies === undefined ? result.setCookie : setCookieLines(result);
 }

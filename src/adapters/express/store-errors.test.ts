@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { NextFunction, Request, Response } from 'express';
 import { session } from './index.js';
-import { SessionManager } from '../../core/manager.js';
+import { SessionManager } from '../../index.js';
 import type { StoreError } from '../../core/errors.js';
 import type { Store, StoreRecord } from '../../core/store.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';

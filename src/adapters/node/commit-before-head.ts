@@ -96,13 +96,13 @@ function routePrototype(): { node: NodeMethods; routed: Record<Method, Fn> } {
  * to the app a held response may already look sent (and refuse headers), but the commit runs
  * before the head really goes out.
  */
-export function setHeaderBeforeHead(res: ServerResponse, name: string, value: string): void {
-  (routePrototype().node.setHeader as (this: ServerResponse, n: string, v: string) => void).call(res, name, value);
+export function setHeaderBeforeHead(res: ServerResponse, name: string, value: string | readonly string[]): void {
+  (routePrototype().node.setHeader as (this: ServerResponse, n: string, v: string | readonly string[]) => void).call(res, name, value);
 }
 
 /**
- * Defers `res`'s head and body until `commit()` settles. `commit` returns (or resolves to) a
- * `Set-Cookie` value or `undefined`; a value returned synchronously lets the response go out at
+ * Defers `res`'s head and body until `commit()` settles. `commit` returns (or resolves to) the
+ * `Set-Cookie` value(s) to append (a string, a list, or `undefined`); a value returned synchronously lets the response go out at
  * once. If it throws or rejects, the buffered response is dropped, its headers are reset, and
  * `onError` is called with the response still unsent, so the framework's error path can answer
  * instead. `finish`, if given, runs before the end of a response whose head went out first.

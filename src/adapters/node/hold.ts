@@ -23,8 +23,14 @@ import { applyHeadHeaders, asSent, byteLength, checkReason, checkStatus, isChunk
 export type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 /** Node's own methods a hold uses to check and to reach the response. */
 export type NodeMethods = Readonly<Record<Method | 'setHeader' | 'removeHeader' | 'appendHeader', Fn>>;
-/** What the hold is given to commit: a `Set-Cookie` value, or `undefined`, now or later. */
-export type Commit = () => string | undefined | Promise<string | undefined>;
+/**
+ * What the hold is given to commit: the `Set-Cookie` values to send (one, several as
+ * `setCookieLines(result)` gives them, or `undefined` for none), now or later. `streamed`: the
+ * head goes out before the body ends (the session may still change after this commit).
+ */
+export type Commit = (streamed: boolean) => Cookies | Promise<Cookies>;
+/** The `Set-Cookie` values a commit hands the hold. */
+export type Cookies = string | readonly string[] | undefined;
 /** The states of a hold (see the module comment). */
 export type HoldState = 'open' | 'committing' | 'released' | 'failed';
 
@@ -32,12 +38,18 @@ type RemovedFlags = { _removedContLen: boolean; _removedTE: boolean; _removedCon
 type Op = { method: Exclude<Method, 'writeHead'>; args: unknown[] };
 type Head = { explicit: boolean; status: number; message: string | undefined };
 
-/** Appends a `Set-Cookie` value to whatever the response already carries. */
-export function appendSetCookie(res: ServerResponse, value: string): void {
+/** Appends `Set-Cookie` values to whatever the response already carries. */
+export function appendSetCookie(res: ServerResponse, value: string | readonly string[]): void {
   const prev = res.getHeader('set-cookie');
-  if (prev === undefined) res.setHeader('Set-Cookie', value);
-  else if (Array.isArray(prev)) res.setHeader('Set-Cookie', [...prev, value]);
-  else res.setHeader('Set-Cookie', [String(prev), value]);
+  const added = typeof value === 'string' ? [value] : value;
+  if (prev === undefined) res.setHeader('Set-Cookie', added.length === 1 ? (added[0] as string) : [...added]);
+  else if (Array.isArray(prev)) res.setHeader('Set-Cookie', [...prev, ...added]);
+  else res.setHeader('Set-Cookie', [String(prev), ...added]);
+}
+
+/** `undefined` for no cookie at all (an empty list included). */
+function someCookies(cookies: Cookies): string | readonly string[] | undefined {
+  return typeof cookies === 'string' || (cookies !== undefined && cookies.length > 0) ? cookies : undefined;
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -56,10 +68,13 @@ export class Hold {
   // The head went out before `end` (a streamed body): `finish` runs before the end, so session
   // changes made while streaming are still saved.
   private streamed = false;
+  // A streamed response's end is waiting for `finish`: to the app it has ended (Node would say
+  // so at once), so the calls that still come are answered as Node answers them after `end`.
+  private finishing = false;
   // The session cookie of a released hold whose head Node has yet to write itself (an implicit
   // head): it is added when that `writeHead` reaches this layer, so `on-headers` listeners
   // registered after the session run before it exists, as under express-session.
-  private pendingCookie: string | undefined;
+  private pendingCookie: string | readonly string[] | undefined;
   private head: Head | undefined;
   private queue: Op[] | undefined;
   private queuedBytes = 0;
@@ -89,6 +104,7 @@ export class Hold {
   call(method: Method, self: ServerResponse, args: unknown[]): unknown {
     const { state } = this;
     if (state === 'released') {
+      if (this.finishing) return this.afterEnd(method, self, args);
       if (method === 'writeHead' && this.pendingCookie !== undefined) this.addPendingCookie();
       return method === 'end' ? this.endReleased(args) : this.original[method].apply(self, args);
     }
@@ -132,7 +148,13 @@ export class Hold {
 
   /** True while the hold still stands between the app and Node. */
   get holding(): boolean {
-    return this.state === 'open' || this.state === 'committing';
+    return this.state === 'open' || this.state === 'committing' || this.finishing;
+  }
+
+  /** A call after the app's `end` while `finish` runs: what Node does with it on an ended response. */
+  private afterEnd(method: Method, self: ServerResponse, args: unknown[]): unknown {
+    if (method === 'flushHeaders') return undefined;
+    return asSent(self, true, this.node[method], args);
   }
 
   private writeHead(self: ServerResponse, args: unknown[]): unknown {
@@ -162,9 +184,9 @@ export class Hold {
   private start(method: Exclude<Method, 'writeHead'>): void {
     this.state = 'committing';
     this.streamed = method !== 'end';
-    let result: string | undefined | Promise<string | undefined>;
+    let result: Cookies | Promise<Cookies>;
     try {
-      result = this.commit();
+      result = this.commit(this.streamed);
     } catch (error) {
       this.failed(error);
       return;
@@ -173,8 +195,9 @@ export class Hold {
     else result.then((setCookie) => this.committed(setCookie), (error: unknown) => this.failed(error));
   }
 
-  private committed(setCookie: string | undefined): void {
+  private committed(cookies: Cookies): void {
     const { res, head } = this;
+    const setCookie = someCookies(cookies);
     // An explicit head is replayed below straight to Node: its cookie goes in first.
     if (setCookie !== undefined && !head?.explicit) this.pendingCookie = setCookie;
     this.settle('released');
@@ -215,7 +238,12 @@ export class Hold {
   private endReleased(args: unknown[]): unknown {
     if (!this.streamed || !this.finish) return this.original.end.apply(this.res, args);
     this.streamed = false;
-    this.onDone?.();
+    this.ended = true;
+    this.finishing = true;
+    const done = (): void => {
+      this.finishing = false;
+      this.onDone?.();
+    };
     let promise: Promise<void>;
     try {
       promise = this.finish();
@@ -224,13 +252,17 @@ export class Hold {
     }
     promise.then(
       () => {
+        done();
         try {
           this.original.end.apply(this.res, args);
         } catch (error) {
           this.report(error);
         }
       },
-      (error: unknown) => this.report(error),
+      (error: unknown) => {
+        done();
+        this.report(error);
+      },
     );
     return this.res;
   }

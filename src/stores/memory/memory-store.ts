@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { StoreError } from '../../core/errors.js';
-import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord, type UserEpochWatcher } from '../../core/store.js';
 import { resolveMemoryStoreOptions, type MemoryStoreOptions } from './memory-store-options.js';
 import { RecencyMap, type RecencyEntry } from './recency-map.js';
 
@@ -52,6 +52,8 @@ export class MemoryStore implements Store {
   readonly #byUser = new Map<string, Set<string>>();
   /** Revocation epochs, one number per user ever revoked (kept for the store's life, as the contract asks). */
   readonly #epochs = new Map<string, number>();
+  /** The `watchUserEpochs` subscribers. */
+  readonly #watchers = new Set<UserEpochWatcher>();
   readonly #clock: Clock;
   readonly #maxSessions: number;
   readonly #maxBytes: number;
@@ -187,7 +189,24 @@ export class MemoryStore implements Store {
   raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
     if (!Number.isFinite(epoch)) return Promise.reject(new TypeError(`epoch must be a finite number, got ${String(epoch)}`));
     if (epoch > (this.#epochs.get(userKey) ?? 0)) this.#epochs.set(userKey, epoch);
+    const raised = this.#epochs.get(userKey) as number;
+    for (const watcher of this.#watchers) {
+      try {
+        watcher.raised(userKey, raised);
+      } catch {
+        // A watcher's failure is its own; the raise is done.
+      }
+    }
     return DONE;
+  }
+
+  /** Delivers every raise of a revocation epoch, synchronously, within this process (the store's whole world). */
+  watchUserEpochs(watcher: UserEpochWatcher): Promise<() => Promise<void>> {
+    this.#watchers.add(watcher);
+    return Promise.resolve(() => {
+      this.#watchers.delete(watcher);
+      return DONE;
+    });
   }
 
   /** Deletes expired records now; resolves to how many. */

@@ -6,9 +6,10 @@
 import type { Pool } from 'pg';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { StoreError, toStoreError, type StoreOperation } from '../../core/errors.js';
-import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord, type UserEpochWatcher } from '../../core/store.js';
+import { listenForEpochs, type ListenPool } from './epoch-listener.js';
 import { withTimeout } from '../../core/with-timeout.js';
-import { buildStatements, checkIdentifier, type NamedStatement, type PostgresStatements } from './sql.js';
+import { buildStatements, checkIdentifier, epochChannel, type NamedStatement, type PostgresStatements } from './sql.js';
 import { checkStoreNumber } from '../../core/validate.js';
 import { isConnectFailure, isLostConnection } from './connection-errors.js';
 
@@ -85,6 +86,7 @@ interface Row {
  *   WHERE user_key IS NOT NULL;
  * -- revocation epochs (userEpoch / raiseUserEpoch), one row per user ever revoked, never pruned
  * CREATE TABLE IF NOT EXISTS "public"."tessera_sessions_epochs" (user_key text PRIMARY KEY, epoch bigint NOT NULL);
+ * -- each raise also runs pg_notify('tessera_sessions_epochs', '<epoch>:<user key>') (watchUserEpochs)
  * ```
  * A table from before versions is migrated on first use (with `createTable: false`, run
  * `ALTER TABLE ... ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0` yourself); its
@@ -116,6 +118,7 @@ export class PostgresStore implements Store {
   readonly #clock: Clock;
   readonly #pruneInterval: number;
   readonly #qualifiedName: string;
+  readonly #channel: string;
   #ready: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -139,6 +142,7 @@ export class PostgresStore implements Store {
     this.#pool = pool;
     this.#sql = buildStatements(schema, table);
     this.#qualifiedName = `"${schema}"."${table}"`;
+    this.#channel = epochChannel(table);
     this.#createTable = options.createTable ?? true;
     this.#timeout = checkNumber('timeout', options.timeout, 5000, 1);
     this.#maxValueBytes = checkNumber('maxValueBytes', options.maxValueBytes, 1_048_576, 1);
@@ -201,6 +205,18 @@ export class PostgresStore implements Store {
   async deleteByUser(userKey: string): Promise<number> {
     const { rowCount } = await this.#run('deleteByUser', this.#sql.deleteByUser, [userKey]);
     return rowCount ?? 0;
+  }
+
+  /**
+   * Delivers every raise of a revocation epoch (see the Store contract) by `LISTEN` on the
+   * channel `<table>_epochs`, on one connection taken from the pool while the watch runs. Needs a
+   * `pg.Pool` (with `connect`); rejects with a `TypeError` for a single client.
+   */
+  async watchUserEpochs(watcher: UserEpochWatcher): Promise<() => Promise<void>> {
+    const pool = this.#pool as Partial<ListenPool>;
+    if (typeof pool.connect !== 'function' || !('totalCount' in pool)) throw new TypeError('PostgresStore.watchUserEpochs needs a pg.Pool (it listens on a connection of its own)');
+    await this.#ensureTable();
+    return listenForEpochs(pool as ListenPool, this.#channel, watcher);
   }
 
   /** The user's revocation epoch (table `<table>_epochs`), 0 when never raised. */

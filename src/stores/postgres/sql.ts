@@ -128,10 +128,24 @@ export function buildStatements(schema: string, table: string): PostgresStatemen
     deleteByUser: named('delete_by_user', `DELETE FROM ${qualified} WHERE user_key = $1`),
     prune: named('prune', `DELETE FROM ${qualified} WHERE expires_at <= $1`),
     userEpoch: named('user_epoch', `SELECT epoch FROM ${epochs} WHERE user_key = $1`),
+    // The raise and its notification (`watchUserEpochs`) in one statement: NOTIFY is delivered
+    // when the statement commits, never for a raise that did not.
     raiseUserEpoch: named(
       'raise_user_epoch',
-      `INSERT INTO ${epochs} (user_key, epoch) VALUES ($1, $2)
-       ON CONFLICT (user_key) DO UPDATE SET epoch = GREATEST(${epochs}.epoch, EXCLUDED.epoch)`,
+      `WITH raised AS (
+         INSERT INTO ${epochs} (user_key, epoch) VALUES ($1, $2)
+         ON CONFLICT (user_key) DO UPDATE SET epoch = GREATEST(${epochs}.epoch, EXCLUDED.epoch)
+         RETURNING epoch)
+       SELECT pg_notify(${quoteLiteral(epochChannel(table))}, raised.epoch::text || ':' || $1::text) FROM raised`,
     ),
   };
+}
+
+/** The `LISTEN/NOTIFY` channel of a table's revocation epochs (at most 55 characters: table names are 48 at most). */
+export function epochChannel(table: string): string {
+  return `${table}_epochs`;
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }

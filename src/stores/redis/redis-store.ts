@@ -5,7 +5,8 @@
  * @module
  */
 import { StoreError, type StoreOperation } from '../../core/errors.js';
-import { boundedCalls, type Store, type StoreRecord } from '../../core/store.js';
+import { boundedCalls, type Store, type StoreRecord, type UserEpochWatcher } from '../../core/store.js';
+import { epochMessage, watchEpochChannel } from './epoch-channel.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
 import { decodePayload, owner, ownedBy } from './record-format.js';
@@ -67,7 +68,8 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *   set is written (lazily, `ZREMRANGEBYSCORE`), and the set itself expires with its last member.
  *   `listByUser` and `deleteByUser` only count a member whose session header still names the
  *   user, so a deleted or re-assigned session is never listed or deleted by a stale member.
- * - `<prefix>e:{<userKey>}` - the user's revocation epoch, a number without expiry.
+ * - `<prefix>e:{<userKey>}` - the user's revocation epoch, a number without expiry; each raise
+ *   is published on the channel `<prefix>epochs` as `<epoch>:<userKey>` (`watchUserEpochs`).
  *
  * Every command touches one key, so nothing can fail with CROSSSLOT on a Cluster; the hash tag
  * `{<userKey>}` keeps anything per user in one slot. `deleteByUser` sends one conditional delete
@@ -107,6 +109,7 @@ export class RedisStore implements Store {
   /** Every call is bounded (see `boundedCalls` in the Store contract). */
   readonly [boundedCalls] = true;
   readonly #connection: RedisConnection;
+  readonly #client: RedisClientLike;
   readonly #prefix: string;
   readonly #timeout: number;
   readonly #maxValueBytes: number;
@@ -117,6 +120,7 @@ export class RedisStore implements Store {
       throw new TypeError('RedisStore: options are required, e.g. `new RedisStore({ client })`');
     }
     this.#connection = adaptClient(options.client);
+    this.#client = options.client;
     const prefix: unknown = options.prefix ?? DEFAULT_PREFIX;
     if (typeof prefix !== 'string') throw new TypeError(`RedisStore: \`prefix\` must be a string, got ${typeof prefix}`);
     this.#prefix = prefix;
@@ -230,12 +234,27 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Raises the user's revocation epoch to `epoch` with one script, keeping a larger one. */
+  /**
+   * Raises the user's revocation epoch to `epoch` with one script, keeping a larger one, then
+   * publishes the raise on `<prefix>epochs` for `watchUserEpochs` (a second round trip).
+   */
   raiseUserEpoch(userKey: string, epoch: number): Promise<void> {
     return this.#run('raiseUserEpoch', async () => {
       checkKey(userKey, 'userKey');
-      await runScript(this.#connection.send, RAISE_TO, this.#epochKey(userKey), [String(toPxat(epoch))]);
+      const at = toPxat(epoch);
+      await runScript(this.#connection.send, RAISE_TO, this.#epochKey(userKey), [String(at)]);
+      const channel = this.#epochChannel();
+      await this.#connection.send(channel, ['PUBLISH', channel, epochMessage(userKey, at)]);
     });
+  }
+
+  /**
+   * Delivers every raise of a revocation epoch (see the Store contract), through the channel
+   * `<prefix>epochs`, on a connection of its own duplicated from the client (one per watch,
+   * closed when the returned function is called). Cluster: classic pub/sub, which every node relays.
+   */
+  watchUserEpochs(watcher: UserEpochWatcher): Promise<() => Promise<void>> {
+    return watchEpochChannel(this.#client, this.#connection.driver, this.#epochChannel(), watcher);
   }
 
   /**
@@ -276,6 +295,10 @@ export class RedisStore implements Store {
     const writes = [runScript(this.#connection.send, WRITE_VERSIONED, this.#sessionKey(key), args)];
     if (userKey !== undefined && at >= 1) writes.push(this.#indexUpdate(userKey, key, at, indexMode));
     return writes;
+  }
+
+  #epochChannel(): string {
+    return `${this.#prefix}epochs`;
   }
 
   #epochKey(userKey: string): string {

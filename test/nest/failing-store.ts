@@ -1,0 +1,34 @@
+/**
+ * A fault-injection double for the Nest tests: the real MemoryStore with chosen methods made to
+ * reject or hang, because a real server cannot be made to fail on cue.
+ *
+ * @module
+ */
+import type { Store, StoreRecord } from '../../src/core/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+
+type Op = 'get' | 'set' | 'touch' | 'delete';
+
+/** A MemoryStore whose `failing` methods reject and whose `hanging` methods never settle. */
+export class FailingStore implements Store {
+  readonly inner = new MemoryStore({ sweepInterval: 0 });
+  readonly failing = new Set<Op>();
+  readonly hanging = new Set<Op>();
+
+  #fault(op: Op): Promise<never> | undefined {
+    if (this.hanging.has(op)) return new Promise<never>(() => {});
+    return this.failing.has(op) ? Promise.reject(new Error(`${op}: connection lost`)) : undefined;
+  }
+  get(key: string): Promise<StoreRecord | undefined> {
+    return this.#fault('get') ?? this.inner.get(key);
+  }
+  set(key: string, record: StoreRecord): Promise<void> {
+    return this.#fault('set') ?? this.inner.set(key, record);
+  }
+  touch(key: string, record: StoreRecord): Promise<void> {
+    return this.#fault('touch') ?? this.inner.touch(key, record);
+  }
+  delete(key: string): Promise<void> {
+    return this.#fault('delete') ?? this.inner.delete(key);
+  }
+}
