@@ -1,6 +1,6 @@
 /**
- * Fastify 5 contenders: @fastify/session (+ @fastify/cookie) on its own MemoryStore (m) and on
- * connect-redis 9 (o), against `tessera/fastify` on MemoryStore (n) and RedisStore (p).
+ * Fastify 5 contenders: @fastify/session (+ @fastify/cookie) on its own MemoryStore (o) and on
+ * connect-redis 9 (q), against `tessera/fastify` on MemoryStore (p) and RedisStore (r).
  *
  * The peer gets the settings the Tessera side has: cookie `sid`, `maxAge` 30 min, `httpOnly`,
  * `SameSite=Lax`, `secure: false` (plain HTTP here; its default `true` would send no cookie),

@@ -1,10 +1,10 @@
 /**
- * Hono 4 contenders on @hono/node-server: @hono/session with a session storage in memory (u) and
- * with its default, the data in its encrypted cookie (w), against `tessera/hono` on MemoryStore (v).
+ * Hono 4 contenders on @hono/node-server: @hono/session with a session storage in memory (w) and
+ * with its default, the data in its encrypted cookie (y), against `tessera/hono` on MemoryStore (x).
  *
  * @hono/session's settings: `duration: { absolute: 1800 }` (the cookie `maxAge` of 30 min every
  * contender has; its cookie is `sid`, `httpOnly`, `SameSite=Lax`, `path=/`, encrypted with
- * A256GCM). Its storage (u) keeps JSON strings in a Map with their expiry, as Tessera's
+ * A256GCM). Its storage (w) keeps JSON strings in a Map with their expiry, as Tessera's
  * MemoryStore keeps encoded records. Its API is asynchronous: the read route calls `get()`, the
  * writing routes call `update(fn)` once (one cookie decrypt and one storage read, as a user
  * would write them), not `get()` then `update()`.

@@ -1,7 +1,7 @@
 /**
  * Koa 3 contenders: koa-session with an external store (its `store` option, written here in a
- * few lines as a user would) in memory (q) and on Redis (s), against `tessera/koa` on MemoryStore
- * (r) and RedisStore (t).
+ * few lines as a user would) in memory (s) and on Redis (u), against `tessera/koa` on MemoryStore
+ * (t) and RedisStore (v).
  *
  * The peer gets the settings the Tessera side has: cookie `sid`, `maxAge` 30 min, `httpOnly`,
  * `SameSite=Lax`, signed (its default: a second `sid.sig` cookie, HMAC by `app.keys`),

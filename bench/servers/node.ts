@@ -1,6 +1,6 @@
 /**
- * node:http contenders, no framework at all: bare (x, a plain object per request in place of a
- * session, like contender a) and `tessera/node` on MemoryStore (y), the purest view of Tessera's
+ * node:http contenders, no framework at all: bare (z, a plain object per request in place of a
+ * session, like contender a) and `tessera/node` on MemoryStore (aa), the purest view of Tessera's
  * own cost per request.
  *
  * @module
