@@ -25,7 +25,7 @@ export interface BenchSettings {
   sessions: number;
   /** Sessions inserted per store for the memory measurements (`BENCH_MEMORY_N`, default 20000). */
   memoryN: number;
-  /** Comma-separated contender ids to run, or all (`BENCH_ONLY`). */
+  /** Comma-separated contender ids or frameworks (`fastify`, `koa`, ...) to run, or all (`BENCH_ONLY`). */
   only: readonly string[] | undefined;
   /** Skip the memory and store-size measurements (`BENCH_MEMORY=0`). */
   memory: boolean;
@@ -63,12 +63,17 @@ export function readSettings(): BenchSettings {
 /** A service a contender needs. */
 export type Service = 'redis' | 'postgres';
 
-/** One contender: an Express 5 app with one session setup. */
+/** The web framework a contender's server runs on (its server module is bench/servers/main.ts's factory). */
+export type Framework = 'express' | 'fastify' | 'koa' | 'hono' | 'node';
+
+/** One contender: one framework with one session setup, serving the same four routes. */
 export interface Contender {
   /** Id used on the command line and in the results (`BENCH_ONLY`, `BENCH_PROFILE`). */
   id: string;
-  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-n for the cookie cache pair). */
+  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-n for the cookie cache pair; o-aa for the other frameworks). */
   letter: string;
+  /** The framework its server runs on: Express 5 (bench/servers/app.ts) unless said otherwise. */
+  framework: Framework;
   /** Human label. */
   label: string;
   /** Source files that must exist (stores and adapters still being written are skipped). */
@@ -80,28 +85,47 @@ export interface Contender {
 }
 
 const DROP_IN = 'src/adapters/express-session/index.ts';
+const REDIS = 'src/stores/redis/index.ts';
+const FASTIFY = 'src/adapters/fastify/index.ts';
+const KOA = 'src/adapters/koa/index.ts';
+const HONO = 'src/adapters/hono/index.ts';
+const NODE = 'src/adapters/node/index.ts';
 
 /**
  * The contenders, in the order of an odd round (even rounds run it reversed). Each compared
  * pair sits side by side so both halves of a ratio are measured seconds apart.
  */
 export const CONTENDERS: readonly Contender[] = [
-  { id: 'es-memory', letter: 'b', label: 'express-session + MemoryStore', needs: [], services: [] },
-  { id: 'ts-memory', letter: 'c', label: 'tessera/express-session + session.MemoryStore', needs: [DROP_IN], services: [] },
-  { id: 'none', letter: 'a', label: 'no session', needs: [], services: [], sessionless: true },
-  { id: 'native-memory', letter: 'f', label: 'tessera/express + MemoryStore (native)', needs: ['src/adapters/express/index.ts'], services: [] },
+  { id: 'es-memory', letter: 'b', framework: 'express', label: 'express-session + MemoryStore', needs: [], services: [] },
+  { id: 'ts-memory', letter: 'c', framework: 'express', label: 'tessera/express-session + session.MemoryStore', needs: [DROP_IN], services: [] },
+  { id: 'none', letter: 'a', framework: 'express', label: 'no session', needs: [], services: [], sessionless: true },
+  { id: 'native-memory', letter: 'f', framework: 'express', label: 'tessera/express + MemoryStore (native)', needs: ['src/adapters/express/index.ts'], services: [] },
   // The cost of the security defaults on the read path: hashed store keys + encryption vs neither.
-  { id: 'native-memory-secure', letter: 'k', label: 'tessera/express + MemoryStore, hashed keys + AES-256-GCM', needs: ['src/core/envelope.ts'], services: [] },
-  { id: 'native-memory-plain', letter: 'l', label: 'tessera/express + MemoryStore, raw keys, no encryption', needs: ['src/core/envelope.ts'], services: [] },
-  { id: 'es-sqlite', letter: 'd', label: 'express-session + better-sqlite3-session-store', needs: [], services: [] },
-  { id: 'ts-sqlite', letter: 'e', label: 'tessera/express-session + SqliteStore', needs: [DROP_IN, 'src/stores/sqlite/index.ts'], services: [] },
-  { id: 'es-redis', letter: 'g', label: 'express-session + connect-redis 9', needs: [], services: ['redis'] },
-  { id: 'ts-redis', letter: 'h', label: 'tessera/express-session + RedisStore', needs: [DROP_IN, 'src/stores/redis/index.ts'], services: ['redis'] },
+  { id: 'native-memory-secure', letter: 'k', framework: 'express', label: 'tessera/express + MemoryStore, hashed keys + AES-256-GCM', needs: ['src/core/envelope.ts'], services: [] },
+  { id: 'native-memory-plain', letter: 'l', framework: 'express', label: 'tessera/express + MemoryStore, raw keys, no encryption', needs: ['src/core/envelope.ts'], services: [] },
+  { id: 'es-sqlite', letter: 'd', framework: 'express', label: 'express-session + better-sqlite3-session-store', needs: [], services: [] },
+  { id: 'ts-sqlite', letter: 'e', framework: 'express', label: 'tessera/express-session + SqliteStore', needs: [DROP_IN, 'src/stores/sqlite/index.ts'], services: [] },
+  { id: 'es-redis', letter: 'g', framework: 'express', label: 'express-session + connect-redis 9', needs: [], services: ['redis'] },
+  { id: 'ts-redis', letter: 'h', framework: 'express', label: 'tessera/express-session + RedisStore', needs: [DROP_IN, 'src/stores/redis/index.ts'], services: ['redis'] },
   // The cookie cache on the read path: store reads saved vs the cost of sealing a second cookie.
-  { id: 'native-redis-cache', letter: 'm', label: 'tessera/express + RedisStore, cookie cache on', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
-  { id: 'native-redis-nocache', letter: 'n', label: 'tessera/express + RedisStore, cookie cache off', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
-  { id: 'es-postgres', letter: 'i', label: 'express-session + connect-pg-simple', needs: [], services: ['postgres'] },
-  { id: 'ts-postgres', letter: 'j', label: 'tessera/express-session + PostgresStore', needs: [DROP_IN, 'src/stores/postgres/index.ts'], services: ['postgres'] },
+  { id: 'native-redis-cache', letter: 'm', framework: 'express', label: 'tessera/express + RedisStore, cookie cache on', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
+  { id: 'native-redis-nocache', letter: 'n', framework: 'express', label: 'tessera/express + RedisStore, cookie cache off', needs: ['src/core/cookie-cache.ts'], services: ['redis'] },
+  { id: 'es-postgres', letter: 'i', framework: 'express', label: 'express-session + connect-pg-simple', needs: [], services: ['postgres'] },
+  { id: 'ts-postgres', letter: 'j', framework: 'express', label: 'tessera/express-session + PostgresStore', needs: [DROP_IN, 'src/stores/postgres/index.ts'], services: ['postgres'] },
+  // Other frameworks (issue 9): each peer beside its Tessera adapter, same routes and load.
+  { id: 'fastify-peer-memory', letter: 'o', framework: 'fastify', label: 'Fastify + @fastify/session (its MemoryStore)', needs: [], services: [] },
+  { id: 'fastify-ts-memory', letter: 'p', framework: 'fastify', label: 'Fastify + tessera/fastify + MemoryStore', needs: [FASTIFY], services: [] },
+  { id: 'fastify-peer-redis', letter: 'q', framework: 'fastify', label: 'Fastify + @fastify/session + connect-redis 9', needs: [], services: ['redis'] },
+  { id: 'fastify-ts-redis', letter: 'r', framework: 'fastify', label: 'Fastify + tessera/fastify + RedisStore', needs: [FASTIFY, REDIS], services: ['redis'] },
+  { id: 'koa-peer-memory', letter: 's', framework: 'koa', label: 'Koa + koa-session, external store in memory (a Map)', needs: [], services: [] },
+  { id: 'koa-ts-memory', letter: 't', framework: 'koa', label: 'Koa + tessera/koa + MemoryStore', needs: [KOA], services: [] },
+  { id: 'koa-peer-redis', letter: 'u', framework: 'koa', label: 'Koa + koa-session, external store on Redis', needs: [], services: ['redis'] },
+  { id: 'koa-ts-redis', letter: 'v', framework: 'koa', label: 'Koa + tessera/koa + RedisStore', needs: [KOA, REDIS], services: ['redis'] },
+  { id: 'hono-peer-cookie', letter: 'y', framework: 'hono', label: 'Hono + @hono/session, data in its encrypted cookie (its default)', needs: [], services: [] },
+  { id: 'hono-peer', letter: 'w', framework: 'hono', label: 'Hono + @hono/session, session storage in memory', needs: [], services: [] },
+  { id: 'hono-ts', letter: 'x', framework: 'hono', label: 'Hono + tessera/hono + MemoryStore', needs: [HONO], services: [] },
+  { id: 'node-bare', letter: 'z', framework: 'node', label: 'bare node:http, no session', needs: [], services: [], sessionless: true },
+  { id: 'node-ts', letter: 'aa', framework: 'node', label: 'node:http + tessera/node + MemoryStore', needs: [NODE], services: [] },
 ];
 
 /** A ratio reported per route: `tessera / peer` throughput, median over rounds. */
@@ -122,7 +146,20 @@ export const PAIRS: readonly Pair[] = [
   { tessera: 'native-memory', peer: 'none', targets: {} },
   { tessera: 'native-memory-secure', peer: 'native-memory-plain', targets: { read: 0.9 } },
   { tessera: 'native-redis-cache', peer: 'native-redis-nocache', targets: {} },
+  // Issue 9: >= 1.2x each peer on read, >= 1.0x on the write (modify) route; tessera/node >= 0.9x bare node:http.
+  { tessera: 'fastify-ts-memory', peer: 'fastify-peer-memory', targets: { read: 1.2, modify: 1.0 } },
+  { tessera: 'fastify-ts-redis', peer: 'fastify-peer-redis', targets: { read: 1.2, modify: 1.0 } },
+  { tessera: 'koa-ts-redis', peer: 'koa-peer-redis', targets: { read: 1.2, modify: 1.0 } },
+  { tessera: 'koa-ts-memory', peer: 'koa-peer-memory', targets: {} },
+  { tessera: 'hono-ts', peer: 'hono-peer', targets: { read: 1.2, modify: 1.0 } },
+  { tessera: 'hono-ts', peer: 'hono-peer-cookie', targets: {} },
+  { tessera: 'node-ts', peer: 'node-bare', targets: { read: 0.9 } },
 ];
+
+/** True when `BENCH_ONLY` (ids or frameworks) selects `contender`, or when it is unset. */
+export function selected(contender: Contender, only: readonly string[] | undefined): boolean {
+  return !only || only.includes(contender.id) || only.includes(contender.framework);
+}
 
 /** The repository root (bench/..). */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -6,7 +6,9 @@
  * server with autocannon (a warm-up, or a measured run followed by the sample check again).
  *
  * Cookies rotate through the pool as one prebuilt request per session: autocannon cycles through
- * the list without rebuilding requests, so the load generator stays cheap.
+ * the list without rebuilding requests, so the load generator stays cheap. Each connection has
+ * its own share of the pool (one autocannon instance per connection), so no session is ever used
+ * by two requests at once.
  *
  * @module
  */
@@ -97,42 +99,64 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Runs autocannon for `seconds`; latencies are collected only when `measure`. */
-function cannon(port: number, connections: number, requests: AutocannonRequest[], seconds: number, measure: boolean): Promise<RouteResult> {
-  return new Promise((resolve) => {
-    const latencies: number[] = [];
-    const cpuStart = process.cpuUsage();
-    const wallStart = performance.now();
-    const instance = autocannon({
-      url: `http://127.0.0.1:${port}`,
-      connections,
-      duration: seconds,
-      requests,
-    });
-    if (measure) instance.on('response', (_c, status, _b, ms) => {
-      if (status >= 200 && status < 300) latencies.push(ms);
-    });
-    instance.on('done', (result) => {
-      const cpu = process.cpuUsage(cpuStart);
-      const loadCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - wallStart);
-      const sorted = Float64Array.from(latencies).sort();
-      resolve({
-        rps: result['2xx'] / result.duration,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
-        total: result['2xx'] + result.non2xx,
-        non2xx: result.non2xx,
-        errors: result.errors + result.timeouts,
-        loadCpu,
-      });
-    });
+/**
+ * Runs autocannon for `seconds`, one instance of one connection per request list, all at once;
+ * latencies are collected only when `measure`. Each connection gets its own list so no two
+ * requests in flight ever carry the same session (see `slices`).
+ */
+function cannon(port: number, lists: readonly AutocannonRequest[][], seconds: number, measure: boolean): Promise<RouteResult> {
+  const latencies: number[] = [];
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  const runs = lists.map(
+    (requests) =>
+      new Promise<AutocannonResult>((resolve) => {
+        const instance = autocannon({ url: `http://127.0.0.1:${port}`, connections: 1, duration: seconds, requests });
+        if (measure) instance.on('response', (_c, status, _b, ms) => {
+          if (status >= 200 && status < 300) latencies.push(ms);
+        });
+        instance.on('done', resolve);
+      }),
+  );
+  return Promise.all(runs).then((results) => {
+    const cpu = process.cpuUsage(cpuStart);
+    const loadCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - wallStart);
+    const sorted = Float64Array.from(latencies).sort();
+    const sum = (f: (r: AutocannonResult) => number): number => results.reduce((total, r) => total + f(r), 0);
+    const duration = sum((r) => r.duration) / results.length;
+    return {
+      rps: sum((r) => r['2xx']) / duration,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      total: sum((r) => r['2xx'] + r.non2xx),
+      non2xx: sum((r) => r.non2xx),
+      errors: sum((r) => r.errors + r.timeouts),
+      loadCpu,
+    };
   });
 }
 
-/** The `name=value` parts of a response's cookies joined as a `Cookie` header (the session cookie, and the cookie cache's), if it set any. */
+/**
+ * The pool cut into one list per connection (session i goes to connection i mod connections), so
+ * no two connections ever send the same session at once: real users do not fire ten concurrent
+ * writes at one session, and with autocannon's shared list every connection would start at the
+ * first cookie and walk the pool in step, ten requests on one session at a time (which Tessera's
+ * compare-and-set merge, issue 8, would have to retry rather than let the last write win).
+ */
+function slices<T>(pool: readonly T[], connections: number): T[][] {
+  const lists = Array.from({ length: Math.min(connections, pool.length) }, () => [] as T[]);
+  pool.forEach((item, i) => lists[i % lists.length]!.push(item));
+  return lists;
+}
+
+/**
+ * The `name=value` parts of every cookie a response set, joined as one `Cookie` header, if it set
+ * any (the session cookie and the cookie cache's; koa-session's signed cookie comes as two:
+ * `sid` and `sid.sig`).
+ */
 function cookieOf(res: Response): string | undefined {
-  const pairs = res.headers.getSetCookie().map((header) => header.split(';', 1)[0]);
-  return pairs.length === 0 ? undefined : pairs.join('; ');
+  const pairs = res.headers.getSetCookie().map((header) => header.split(';', 1)[0]!);
+  return pairs.length > 0 ? pairs.join('; ') : undefined;
 }
 
 async function login(base: string, count: number): Promise<string[]> {
@@ -184,8 +208,10 @@ async function execute(plan: LoadPlan): Promise<LoginResult | RouteRun> {
   const cookies = pools.get(plan.port);
   if (!cookies) throw new Error(`no login on port ${plan.port} before route ${plan.route}`);
   const { method, path, cookie } = PATHS[plan.route];
-  const requests = cookie ? cookies.map((c) => ({ method, path, headers: { cookie: c } })) : [{ method, path }];
-  const result = await cannon(plan.port, plan.connections, requests, plan.duration, plan.measure);
+  const lists = cookie
+    ? slices(cookies.map((c) => ({ method, path, headers: { cookie: c } })), plan.connections)
+    : Array.from({ length: plan.connections }, () => [{ method, path }]);
+  const result = await cannon(plan.port, lists, plan.duration, plan.measure);
   if (!plan.measure) return { result, problems };
   if (plan.sessionful && plan.route === 'create') {
     const res = await fetch(`${base}/create`, { method: 'POST' });

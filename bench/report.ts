@@ -8,7 +8,7 @@ import { CONTENDERS, PAIRS, ROUTES, type BenchSettings, type RouteName } from '.
 import type { MemoryResult } from './memory.js';
 import { median, roundCpuRatios, roundRatios, routeResults, summarize, type RunRecord } from './stats.js';
 import type { StoreSize } from './store-size.js';
-import { OPTIONS_TEXT } from './session-data.js';
+import { MAX_AGE, OPTIONS_TEXT } from './session-data.js';
 
 /** Everything a report is made of. */
 export interface BenchData {
@@ -26,12 +26,18 @@ const label = (id: string): string => {
   const c = CONTENDERS.find((x) => x.id === id);
   return c ? `(${c.letter}) ${c.label}` : id;
 };
+/** True when `id` was part of this run (measured, or skipped for a reason): `BENCH_ONLY` leaves the others out of the report. */
+const inRun = (data: BenchData, id: string): boolean => data.runs.some((r) => r.contender === id) || data.skipped.some((s) => s.id === id);
+/** The pairs whose two contenders were both part of this run. */
+const pairsIn = (data: BenchData): typeof PAIRS => PAIRS.filter((p) => inRun(data, p.tessera) && inRun(data, p.peer));
+/** True when a contender on another framework than Express was part of this run. */
+const otherFrameworks = (data: BenchData): boolean => CONTENDERS.some((c) => c.framework !== 'express' && inRun(data, c.id));
 const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 
 function targetRows(data: BenchData): string[] {
   const rows = ['| target | route | median ratio | min-max | IQR | rounds | needed | result |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
-  for (const pair of PAIRS) {
+  for (const pair of pairsIn(data)) {
     for (const [route, needed] of Object.entries(pair.targets) as Array<[RouteName, number]>) {
       const name = `${pair.tessera} / ${pair.peer}`;
       const skipped = data.skipped.find((s) => s.id === pair.tessera || s.id === pair.peer);
@@ -49,7 +55,7 @@ function targetRows(data: BenchData): string[] {
 
 function ratioRows(data: BenchData, ratios: typeof roundRatios): string[] {
   const rows = [`| tessera vs peer | ${ROUTES.join(' | ')} |`, `| --- | ${ROUTES.map(() => '---').join(' | ')} |`];
-  for (const pair of PAIRS) {
+  for (const pair of pairsIn(data)) {
     const cells = ROUTES.map((route) => {
       const s = summarize(ratios(data.runs, pair.tessera, pair.peer, route));
       return s.n === 0 ? '-' : `${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)})`;
@@ -63,7 +69,7 @@ function contenderRows(data: BenchData): string[] {
   const head = ROUTES.flatMap((r) => [`${r} req/s`, `${r} p99 ms`, `${r} CPU us/req`]);
   const rows = [`| contender | ${head.join(' | ')} | valid runs |`, `| --- | ${head.map(() => '---:').join(' | ')} | ---: |`];
   for (const c of CONTENDERS) {
-    if (data.skipped.some((s) => s.id === c.id)) continue;
+    if (data.skipped.some((s) => s.id === c.id) || !inRun(data, c.id)) continue;
     const cells = ROUTES.flatMap((route) => {
       const results = routeResults(data.runs, c.id, route);
       return [int(median(results.map((r) => r.rps))), fmt(median(results.map((r) => r.p99))), int(median(results.map((r) => r.serverCpuPerRequest ?? Number.NaN)))];
@@ -153,11 +159,12 @@ export function renderReport(data: BenchData): string {
     '',
     '## Method',
     '',
-    `- ${s.rounds} rounds; in each, every contender runs in its own server process (Express 5, \`taskset -c 0\`), started fresh, with a fresh store (own key prefix / schema / file, removed afterwards). Odd rounds run the contenders in the order below, even rounds in reverse, so each compared pair runs back to back, alternating A B / B A.`,
+    `- ${s.rounds} rounds; in each, every contender runs in its own server process (\`taskset -c 0\`; Express 5, or the framework it names: Fastify 5, Koa 3, Hono 4 on @hono/node-server, bare node:http, each serving the same routes), started fresh, with a fresh store (own key prefix / schema / file, removed afterwards). Odd rounds run the contenders in the order below, even rounds in reverse, so each compared pair runs back to back, alternating A B / B A.`,
     `- Order: ${data.runs.filter((r) => r.round === 1).map((r) => r.contender).join(', ') || CONTENDERS.map((c) => c.id).join(', ')}.`,
-    `- Load: autocannon 8 in its own process (\`taskset -c 1\`), ${s.connections} connections, no pipelining. Per server: ${s.sessions} sessions logged in through \`POST /login\` (a sample of their cookies is read back and must return its own user name, after login and after each route), then per route ${s.warmup} s warm-up (not measured) and ${s.duration} s measured.`,
+    `- Load: autocannon 8 in its own process (\`taskset -c 1\`), ${s.connections} connections (one autocannon instance each, with its own share of the session pool, so no two requests in flight carry the same session), no pipelining. Per server: ${s.sessions} sessions logged in through \`POST /login\` (a sample of their cookies is read back and must return its own user name, after login and after each route), then per route ${s.warmup} s warm-up (not measured) and ${s.duration} s measured.`,
     `- Routes: \`GET /read\` (reads the user name from the session; 401 without one), \`POST /modify\` (increments a counter: a store write each request), \`POST /create\` (no cookie; writes a cart into a new session). read and modify rotate through the pool's cookies.`,
     `- Session options, identical for express-session and tessera/express-session: \`${OPTIONS_TEXT}\`. Native tessera/express: \`SessionManager({ secret, store: new MemoryStore(), name: 'sid', cookie: { maxAge }, idleTimeout: maxAge })\`. SQLite: each on its own file in the temp directory, both in WAL mode with \`synchronous = NORMAL\` (what SqliteStore sets itself; set by hand on the peer's database). Redis: node-redis client. PostgreSQL: pg Pool (max 10).`,
+    ...(otherFrameworks(data) ? [`- Other frameworks (one SessionManager for every Tessera side, as the native Express one: cookie \`sid\`, maxAge ${MAX_AGE} ms, idle timeout the same, Tessera's other defaults: hashed store keys, no encryption, httpOnly, SameSite=Lax, touch at most once a minute). @fastify/session (+ @fastify/cookie): \`{ secret, cookieName: 'sid', cookie: { maxAge, httpOnly, sameSite: 'lax', secure: false }, saveUninitialized: false, rolling: false }\` (its default \`rolling: true\` would write every session on every request), its MemoryStore or connect-redis 9; tessera/fastify: \`register(plugin, { manager })\`. koa-session: \`{ key: 'sid', maxAge, httpOnly, sameSite: 'lax', signed: true (two cookies, keygrip), rolling: false, renew: false, store }\` with a minimal external store (JSON in a Map with expiry, or Redis GET / SET PX / DEL). @hono/session: \`duration: { absolute: ${MAX_AGE / 1000} }\` (A256GCM JWE cookie), with a storage of JSON in a Map (w) or the data in the cookie itself (y, its default); reads call \`get()\`, writes one \`update(fn)\`. tessera/node: \`nodeSessions(manager).load(req, res)\`; bare node:http (z) answers from a plain object like (a).`] : []),
     '- Behaviour that differs under these identical options (by design): express-session touches the store on every request that did not change the session (connect-redis: `EXPIRE`, connect-pg-simple: `UPDATE`, better-sqlite3-session-store: `UPDATE`, its MemoryStore: re-serialise); tessera/express-session on its own stores skips that touch while the stored expiry is less than 60 s old.',
     `- With ${s.connections} connections the server's core is saturated (see server CPU in the raw numbers): throughput is CPU per request, so a store round trip saved (a skipped touch) counts only by the CPU its command costs in Node, diluted by Express and the session layer; latency-bound setups (few connections, a remote database) weigh round trips more (\`BENCH_CONNECTIONS=1\`).`,
     '- A run counts only if every response was 2xx with no socket errors and every cookie check passed; a ratio needs both runs of its round valid.',

@@ -15,11 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CONTENDERS, ROOT, ROUTES, missingSource, readSettings, type Contender, type Service } from './config.js';
+import { CONTENDERS, ROOT, ROUTES, missingSource, readSettings, selected, type Contender, type Service } from './config.js';
 import type { MemoryResult } from './memory.js';
 import { buildTessera, TESSERA_DIST, useSources } from './build.js';
 import { hasTaskset, runJson, startLoadWorker, startServer, type LoadWorker, type Server } from './processes.js';
 import { renderReport, type BenchData } from './report.js';
+import { keepSections } from './results-file.js';
 import type { RunRecord } from './stats.js';
 import type { StoreSize } from './store-size.js';
 import { POSTGRES_URL } from './servers/postgres.js';
@@ -51,7 +52,7 @@ async function plan(): Promise<{ contenders: Contender[]; skipped: BenchData['sk
   const contenders: Contender[] = [];
   const skipped: BenchData['skipped'] = [];
   for (const c of CONTENDERS) {
-    if (settings.only && !settings.only.includes(c.id)) continue;
+    if (!selected(c, settings.only)) continue;
     const down = c.services.find((s) => !up[s]);
     const reason = missingSource(c) ?? (down ? `${down} not reachable` : undefined);
     if (reason) {
@@ -107,7 +108,7 @@ async function runRound(round: number, order: readonly Contender[], pin: boolean
           const r = run.result;
           const flags = [r.non2xx ? `${r.non2xx} non-2xx` : '', r.errors ? `${r.errors} errors` : '', ...run.problems].filter(Boolean).join('; ');
           const cpus = `cpu server ${Math.round(100 * (r.serverCpu ?? NaN))}% (${Math.round(r.serverCpuPerRequest ?? NaN)} us/req) load ${Math.round(100 * r.loadCpu)}%`;
-          log(`  round ${round} ${route.padEnd(6)} ${c.id.padEnd(13)} ${Math.round(r.rps).toString().padStart(6)} req/s  p99 ${r.p99.toFixed(2).padStart(6)} ms  ${cpus}${flags ? `  ! ${flags}` : ''}`);
+          log(`  round ${round} ${route.padEnd(6)} ${c.id.padEnd(19)} ${Math.round(r.rps).toString().padStart(6)} req/s  p99 ${r.p99.toFixed(2).padStart(6)} ms  ${cpus}${flags ? `  ! ${flags}` : ''}`);
         } catch (error) {
           record.result.problems.push(`[${route}] ${message(error)}`);
           log(`  round ${round} ${route} ${c.id}: FAILED: ${message(error)}`);
@@ -176,7 +177,10 @@ async function main(): Promise<void> {
       commit,
       tessera: useSources() ? 'TypeScript sources through tsx (BENCH_TESSERA=src)' : `compiled by tsc (ES2022) into ${TESSERA_DIST}${buildProblems ? ', with type errors reported' : ''}`,
       'load average (1/5/15 min) at start / end': `${loadStart} / ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
-      versions: ['express', 'express-session', 'autocannon', 'better-sqlite3', 'better-sqlite3-session-store', 'connect-redis', 'redis', 'connect-pg-simple', 'pg']
+      versions: [
+        ...['express', 'express-session', 'autocannon', 'better-sqlite3', 'better-sqlite3-session-store', 'connect-redis', 'redis', 'connect-pg-simple', 'pg'],
+        ...['fastify', '@fastify/session', '@fastify/cookie', 'koa', 'koa-session', 'hono', '@hono/node-server', '@hono/session'],
+      ]
         .map((p) => `${p} ${version(p)}`)
         .join(', '),
     },
@@ -189,7 +193,9 @@ async function main(): Promise<void> {
   const report = renderReport(data);
   process.stdout.write(report);
   if (settings.write) {
-    writeFileSync(join(ROOT, 'bench/RESULTS.md'), report);
+    // Sections other scripts wrote (the lost-updates count) stay.
+    const path = join(ROOT, 'bench/RESULTS.md');
+    writeFileSync(path, keepSections(path, report));
     log('written to bench/RESULTS.md');
   }
 }

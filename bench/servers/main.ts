@@ -1,13 +1,16 @@
 /**
  * One benchmark server process: `node --import tsx bench/servers/main.ts <contender-id>`.
+ * An Express contender's middleware goes in front of the shared Express app (app.ts); a
+ * contender on another framework starts its own server (fastify.ts, koa.ts, hono.ts, node.ts).
  * Listens on a free port of 127.0.0.1, prints `READY <port>` once it serves, and on SIGTERM or
  * SIGINT closes its store and removes what it created (keys, tables, files) before exiting.
  *
  * @module
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import type { Factory } from './built.js';
+import { listening, type Built, type Factory } from './built.js';
 
 const FACTORIES: Record<string, () => Promise<Factory>> = {
   none: async () => (await import('./memory.js')).none,
@@ -24,7 +27,26 @@ const FACTORIES: Record<string, () => Promise<Factory>> = {
   'native-redis-nocache': async () => (await import('./native-redis.js')).nativeRedisNoCache,
   'es-postgres': async () => (await import('./postgres.js')).esPostgres,
   'ts-postgres': async () => (await import('./postgres.js')).tsPostgres,
+  'fastify-peer-memory': async () => (await import('./fastify.js')).fastifyPeerMemory,
+  'fastify-ts-memory': async () => (await import('./fastify.js')).fastifyTesseraMemory,
+  'fastify-peer-redis': async () => (await import('./fastify.js')).fastifyPeerRedis,
+  'fastify-ts-redis': async () => (await import('./fastify.js')).fastifyTesseraRedis,
+  'koa-peer-memory': async () => (await import('./koa.js')).koaPeerMemory,
+  'koa-ts-memory': async () => (await import('./koa.js')).koaTesseraMemory,
+  'koa-peer-redis': async () => (await import('./koa.js')).koaPeerRedis,
+  'koa-ts-redis': async () => (await import('./koa.js')).koaTesseraRedis,
+  'hono-peer-cookie': async () => (await import('./hono.js')).honoPeerCookie,
+  'hono-peer': async () => (await import('./hono.js')).honoPeer,
+  'hono-ts': async () => (await import('./hono.js')).honoTessera,
+  'node-bare': async () => (await import('./node.js')).nodeBare,
+  'node-ts': async () => (await import('./node.js')).nodeTessera,
 };
+
+/** Listens on a free port of 127.0.0.1: the Express app around the middleware, or the contender's own server. */
+function start(built: Built): Promise<Server> {
+  if ('middleware' in built) return listening(createApp(built.middleware).listen(0, '127.0.0.1'));
+  return built.start();
+}
 
 async function main(): Promise<void> {
   const id = process.argv[2] ?? '';
@@ -32,8 +54,7 @@ async function main(): Promise<void> {
   if (!load) throw new Error(`unknown contender "${id}"; one of ${Object.keys(FACTORIES).join(', ')}`);
   const tag = `${id.replace(/-/g, '_')}_${process.pid}`;
   const built = await (await load())(tag);
-  const server = createApp(built.middleware).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const server = await start(built);
   server.keepAliveTimeout = 60_000;
 
   let stopping = false;

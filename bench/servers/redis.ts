@@ -27,7 +27,8 @@ export async function deletePrefix(client: Scannable, prefix: string): Promise<n
   return deleted;
 }
 
-async function connect() {
+/** A connected node-redis client on `REDIS_URL`. */
+export async function connect() {
   const client = createClient({ url: REDIS_URL });
   client.on('error', (err: unknown) => console.error('redis client error', err));
   await client.connect();
