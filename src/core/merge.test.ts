@@ -167,6 +167,18 @@ describe('merge: two requests on one session', () => {
     assert.equal(attempts, MAX_WRITE_ATTEMPTS);
   });
 
+  it('takes a burst of 20 parallel writes to one session, each changing its own key: none fails, none is lost', async () => {
+    const { client, open, conflicts } = setup();
+    await client.request((s) => void (s.n = 1));
+    const requests = await Promise.all(Array.from({ length: 20 }, () => open()));
+    requests.forEach((request, i) => void (request.session[`k${i}`] = i));
+    const results = await Promise.allSettled(requests.map((request) => request.commit()));
+    assert.deepEqual(results.filter((r) => r.status === 'rejected'), [], 'no write gave up');
+    const after = (await client.request()) as unknown as { session: Record<string, unknown> };
+    for (let i = 0; i < 20; i++) assert.equal(after.session[`k${i}`], i, `k${i} kept`);
+    assert.ok(conflicts.length >= 19, `the writes really collided (${conflicts.length} merged)`);
+  });
+
   it("writes with plain sets under concurrency 'last-write-wins', losing the other change", async () => {
     const { client, store, open } = setup({ concurrency: 'last-write-wins' });
     await client.request((s) => void (s.n = 1));

@@ -77,6 +77,17 @@ for (const setup of native) {
       });
     });
 
+    it('takes a burst of 20 parallel requests on one session, each setting its own key: all 200, none lost', async () => {
+      await withApp({}, async (client, manager) => {
+        const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+        const responses = await Promise.all(keys.map((key, i) => client.request(`/set/${key}?v=${i}`)));
+        assert.deepEqual(responses.map((r) => r.status), keys.map(() => 200), 'no write gave up (503)');
+        const { id } = JSON.parse((await client.request('/read')).body) as { id: string };
+        const record = await opened.store.get(manager.storeKey(id));
+        for (const [i, key] of keys.entries()) assert.match(record?.value ?? '', new RegExp(`"${key}":${i}[,}]`), `${key} kept`);
+      });
+    });
+
     it(`loses updates with concurrency 'last-write-wins' (as express-session does)`, async () => {
       await withApp({ concurrency: 'last-write-wins' }, async (client) => {
         assert.ok((await lostUpdates(client, ROUNDS)) > 0, 'whole-session writes overwrite each other');
