@@ -23,6 +23,8 @@ function pinned(core: number | undefined, nodeArgs: string[]): [string, string[]
 /** A running contender server. */
 export interface Server {
   port: number;
+  /** The server's process id. */
+  pid: number;
   /** CPU seconds (user + system) the server process has used so far. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -85,6 +87,7 @@ export async function startServer(id: string, options: { core: number | undefine
   });
   return {
     port,
+    pid: child.pid as number,
     // taskset execs node in place, so the child's pid is the server's.
     cpuSeconds: () => processCpuSeconds(child.pid),
     stop: async () => {

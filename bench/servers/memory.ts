@@ -40,7 +40,10 @@ async function native(security: { hashStoreKeys?: boolean; encryption?: { keys: 
 }
 
 export const nativeMemory: Factory = () => native({});
+/** The native stack with other security options (for `bench/read-cpu.ts`, one default at a time). */
+export const nativeMemoryWith = (security: Parameters<typeof native>[0]): Factory => () => native(security);
 /** A fixed benchmark-only key (32 bytes, base64url). */
 const BENCH_KEY = 'pTqv2bq6pGjU2Xn2wq9vA1m1tS8mI3hK4cWcDkz8b1E';
-export const nativeMemorySecure: Factory = () => native({ hashStoreKeys: true, encryption: { keys: [{ id: 'bench', key: BENCH_KEY }] } });
+export const BENCH_ENCRYPTION = { keys: [{ id: 'bench', key: BENCH_KEY }] };
+export const nativeMemorySecure: Factory = () => native({ hashStoreKeys: true, encryption: BENCH_ENCRYPTION });
 export const nativeMemoryPlain: Factory = () => native({ hashStoreKeys: false });

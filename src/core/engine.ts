@@ -9,7 +9,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { dataToJson, openValue, type DecodedRecord, type OpenedValue } from './codec.js';
+import { dataToJson, openValue, sealValue, type DecodedRecord, type OpenedValue } from './codec.js';
 import { OpenedValues } from './opened-values.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
@@ -101,6 +101,18 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     // Only what was sealed (a plaintext value accepted with `acceptPlaintext` costs nothing to open).
     if (opened.ok && opened.json !== value) this.#opened.remember(value, key, opened.json);
     return opened;
+  }
+
+  /**
+   * The value a store keeps for a record's JSON under `key` (`sealValue`). A sealed value is
+   * remembered as opened, so the next read of a session this request writes (the common
+   * write-then-read) is not decrypted: it opens to this very JSON, under this very key. @internal
+   */
+  sealStoredValue(json: string, key: string): string {
+    const keyring = this.config.keyring;
+    const value = sealValue(json, key, keyring);
+    if (keyring !== undefined) this.#opened.remember(value, key, json);
+    return value;
   }
 
   /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */

@@ -10,11 +10,18 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * Node's one-shot `crypto.hash` (Node 20.12+): no Hash object, stream wrapper or native handle
+ * per call (about a third of `createHash`'s cost, and nothing for the GC to finalise), on the
+ * path of every request. Older Node 20 releases fall back to `createHash`.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
 
 /**
  * The store key of a session ID: `base64url(SHA-256(id))`, 43 characters. One hash per call
- * (about a microsecond); the engine derives the key with it when `hashStoreKeys` is on.
+ * (about 0.3 µs); the engine derives the key with it when `hashStoreKeys` is on.
  *
  * Useful for operations too: it finds the record of a session whose ID you hold.
  *
@@ -23,5 +30,5 @@ import { createHash } from 'node:crypto';
  * const record = await store.get(hashStoreKey(sessionId));
  */
 export function hashStoreKey(id: string): string {
-  return createHash('sha256').update(id).digest('base64url');
+  return oneShot !== undefined ? oneShot('sha256', id, 'base64url') : crypto.createHash('sha256').update(id).digest('base64url');
 }

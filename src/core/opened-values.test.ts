@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { InvalidRecordInfo } from './engine-types.js';
 import { OpenedValues } from './opened-values.js';
-import { setupSessions, SessionClient } from '../../test/helpers/session-client.js';
+import { SessionManager } from './manager.js';
+import { setupSessions, SessionClient, TEST_SECRET, type TestData } from '../../test/helpers/session-client.js';
 
 describe('OpenedValues', () => {
   it('answers for the value under the key it opened under, and only then', () => {
@@ -82,5 +83,73 @@ describe('the engine with a memo of opened values', () => {
         assert.equal(s.isNew, false);
       });
     }
+  });
+
+  // What a write seals is remembered as opened (the next read of that session is not decrypted):
+  // the entries it adds must answer only for that very value, under that very key.
+  it('a record another process rewrote after this one wrote it is read and opened again', async () => {
+    const keys = [{ id: 'k1', key: randomBytes(32) }];
+    const { store, clock, client } = setupSessions({ encryption: { keys } });
+    const other = new SessionManager<TestData>({ secret: TEST_SECRET, store, clock: clock.now, warn: () => {}, encryption: { keys } });
+    await client.request((s) => {
+      s.n = 1;
+    });
+    const otherClient = new SessionClient(other);
+    otherClient.value = client.value;
+    await otherClient.request((s) => {
+      assert.equal(s.n, 1);
+      s.n = 2;
+    });
+    await client.request((s) => {
+      assert.equal(s.n, 2, 'the newer record, not the value this process wrote');
+      s.n = 3;
+    });
+    await otherClient.request((s) => assert.equal(s.n, 3));
+  });
+
+  it('a record tampered with after this process wrote it fails to open', async () => {
+    const { manager, store, client } = setupSessions({ encryption: { keys: [{ id: 'k1', key: randomBytes(32) }] } });
+    let key = '';
+    await client.request((s) => {
+      s.n = 1;
+      key = manager.storeKey(s.id);
+    });
+    const record = await store.get(key);
+    assert.ok(record !== undefined);
+    const last = record.value.at(-1) === 'A' ? 'B' : 'A';
+    await store.set(key, { ...record, value: record.value.slice(0, -1) + last });
+    const events: InvalidRecordInfo[] = [];
+    manager.on('invalidRecord', (e) => events.push(e));
+    await client.request((s) => {
+      assert.equal(s.isNew, true);
+      assert.equal(s.n, undefined);
+    });
+    assert.deepEqual(events, [{ key, reason: 'authentication-failed' }]);
+  });
+
+  it('a value this process wrote for one session does not open under another session\'s key', async () => {
+    const { manager, store, client } = setupSessions({ encryption: { keys: [{ id: 'k1', key: randomBytes(32) }] } });
+    let victimKey = '';
+    await new SessionClient(manager).request((s) => {
+      s.user = 'victim';
+      victimKey = manager.storeKey(s.id);
+    });
+    let attackerKey = '';
+    await client.request((s) => {
+      s.n = 1;
+      attackerKey = manager.storeKey(s.id);
+    });
+    // The victim's value exactly as this process sealed (and remembered) it, never read since,
+    // moved under the attacker's key.
+    const [victim, attacker] = [await store.get(victimKey), await store.get(attackerKey)];
+    assert.ok(victim !== undefined && attacker !== undefined);
+    await store.set(attackerKey, { ...attacker, value: victim.value });
+    const events: InvalidRecordInfo[] = [];
+    manager.on('invalidRecord', (e) => events.push(e));
+    await client.request((s) => {
+      assert.equal(s.isNew, true);
+      assert.equal(s.user, undefined);
+    });
+    assert.deepEqual(events, [{ key: attackerKey, reason: 'authentication-failed' }]);
   });
 });

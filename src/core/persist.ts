@@ -26,8 +26,11 @@ export function storeExpiry(engine: SessionEngine, session: Session, now: number
   return deadline === undefined ? idle : Math.min(idle, deadline);
 }
 
-/** The record a session is stored as, under `key`, written at `now`. */
-export function buildRecord(engine: SessionEngine, session: Session, key: string, dataJson: string, now: number): StoreRecord {
+/**
+ * The record a session is stored as, under `key`, written at `now`. `written` false: only for a
+ * `touch`, whose value most stores never keep, so the engine need not remember it as opened.
+ */
+export function buildRecord(engine: SessionEngine, session: Session, key: string, dataJson: string, now: number, written = true): StoreRecord {
   const state = session[kState];
   // Sealed afresh on every write, always with the keyring's first key: a record an older key
   // sealed is re-encrypted by its next write (and only then: a read-only request writes nothing).
@@ -41,7 +44,7 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   }
   const json = encodeRecord(session.cookie.data, dataJson, meta);
   if (engine.config.cookieCache !== undefined) noteBuilt(state, key, json);
-  const value = sealValue(json, key, engine.config.keyring);
+  const value = written ? engine.sealStoredValue(json, key) : sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
   if (state.userKey !== undefined) record.userKey = state.userKey;
   // Nothing written and nobody logged in: a bounded store may drop it first (a flood of
@@ -100,10 +103,11 @@ export function touchDue(engine: SessionEngine, session: Session, now: number): 
 export async function touchSession(engine: SessionEngine, session: Session, dataJson: string, now: number): Promise<void> {
   const state = session[kState];
   const key = engine.keyOf(state);
-  const record = buildRecord(engine, session, key, dataJson, now);
   const { store, idleTimeout } = engine.config;
   const loaded = state.loadedExpiresAt;
-  if (idleTimeout !== undefined && loaded !== undefined && !Number.isFinite(loaded)) await engine.callStore('set', () => store.set(key, record));
+  const rewrite = idleTimeout !== undefined && loaded !== undefined && !Number.isFinite(loaded);
+  const record = buildRecord(engine, session, key, dataJson, now, rewrite);
+  if (rewrite) await engine.callStore('set', () => store.set(key, record));
   else await engine.callStore('touch', () => store.touch(key, record));
   state.loadedExpiresAt = record.expiresAt;
   state.seenAt = now;
