@@ -154,6 +154,7 @@ async function target(name: string, port: number): Promise<Target> {
 /** An Express server in this process; `stop` closes it. */
 async function inProcess(name: string, factory: typeof nativeMemorySecure): Promise<Target & { stop(): Promise<void> }> {
   const built = await factory(name);
+  if (!('middleware' in built)) throw new Error(`${name}: an Express contender was expected`);
   const server = createApp(built.middleware).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   // As the benchmark's servers: a starved client must not find its connections closed.
