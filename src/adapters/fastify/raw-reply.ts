@@ -18,7 +18,7 @@ import type { CommitResult } from '../../core/engine-types.js';
 import { applyCommit } from '../node/apply-commit.js';
 import { commitBeforeHead, setHeaderBeforeHead } from '../node/commit-before-head.js';
 import type { RequestCommit } from './hooks.js';
-import { varyWithCookie } from './vary.js';
+import { varyWithCookie } from '../node/vary.js';
 
 /** Holds `reply.raw` until the session is committed, for replies that bypass `onSend`. */
 export function holdRawReply(manager: SessionManager<object>, request: FastifyRequest, reply: FastifyReply, commit: RequestCommit): void {

@@ -13,7 +13,8 @@ import type { SessionManager, TypedSession } from '../../core/manager.js';
 import type { SessionData } from '../../core/session.js';
 import { applyCommit } from './apply-commit.js';
 import { commitBeforeHead } from './commit-before-head.js';
-import { clientIp, isSecure, varyOnCookie } from './request-info.js';
+import { clientIp, isSecure } from './request-info.js';
+import { varyOnCookie } from './vary.js';
 
 /** Options of `nodeSessions`. */
 export interface NodeSessionsOptions {
