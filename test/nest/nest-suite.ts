@@ -12,7 +12,7 @@ import { HttpClient, type HttpResult } from '../helpers/http-client.js';
 import { TEST_SECRET } from '../helpers/session-client.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import type { Store } from '../../src/core/store.js';
-import { FailingStore } from './failing-store.js';
+import { FaultyStore } from '../helpers/faulty-store.js';
 import type { NestListening } from './apps/listening.js';
 
 /** Starts one of the Nest test apps. */
@@ -80,7 +80,7 @@ export function nestSessionSuite(platform: string, start: StartNest): void {
   });
 
   describe(`NestJS on ${platform}: a failing store`, () => {
-    const store = new FailingStore();
+    const store = new FaultyStore();
     let app: NestListening;
     before(async () => {
       app = await start({ secret: TEST_SECRET, store, storeTimeout: 100 });

@@ -24,7 +24,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionManager } from '../../core/manager.js';
 import type { CommitResult } from '../../core/engine-types.js';
 import { setCookieLines } from '../../core/set-cookie-lines.js';
-import { commitBeforeHead, setHeaderBeforeHead } from '../node/commit-before-head.js';
+import { applyCommitHeaders } from '../node/apply-commit.js';
+import { commitBeforeHead } from '../node/commit-before-head.js';
 import './request-types.js';
 
 export type { SessionManager } from '../../core/manager.js';
@@ -82,16 +83,11 @@ export function session(manager: SessionManager<object>): RequestHandler {
  * (`setCookieLines`: the session cookie, then the cookie cache's).
  */
 function withHeaders(res: Response, result: CommitResult): string | string[] | undefined {
-  if (result.headers !== undefined) {
-    for (const { name, value, ifAbsent } of result.headers) {
-      if (ifAbsent === true && res.hasHeader(name)) continue;
-      try {
-        setHeaderBeforeHead(res, name, value);
-      } catch (error) {
-        // Code that bypassed the session middleware already wrote the head: the hold reports that.
-        if ((error as { code?: unknown }).code !== 'ERR_HTTP_HEADERS_SENT') throw error;
-      }
-    }
+  try {
+    applyCommitHeaders(res, result);
+  } catch (error) {
+    // Code that bypassed the session middleware already wrote the head: the hold reports that.
+    if ((error as { code?: unknown }).code !== 'ERR_HTTP_HEADERS_SENT') throw error;
   }
   // The common case, one cookie or none, without building a list.
   return result.extraSetCookies === undefined ? result.setCookie : setCookieLines(result);

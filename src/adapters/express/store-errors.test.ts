@@ -2,8 +2,8 @@
 // StoreError.status, which Express's default handler honours), never a 200 whose session was
 // silently lost; a store that fails on load is a 503 too.
 //
-// FailingStore is a fault-injection double: the real MemoryStore with chosen methods made to
-// reject, because a real server cannot be made to fail on cue.
+// FaultyStore (test/helpers/faulty-store.ts) is a fault-injection double: the real MemoryStore
+// with chosen methods made to reject, because a real server cannot be made to fail on cue.
 import assert from 'node:assert/strict';
 import { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -12,37 +12,16 @@ import type { NextFunction, Request, Response } from 'express';
 import { session } from './index.js';
 import { SessionManager } from '../../index.js';
 import type { StoreError } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
 import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { expressVersions, listen, type Listening } from '../../../test/helpers/express-apps.js';
+import { FaultyStore } from '../../../test/helpers/faulty-store.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
-
-class FailingStore implements Store {
-  readonly inner = new MemoryStore({ sweepInterval: 0 });
-  readonly failing = new Set<'get' | 'set' | 'touch' | 'delete'>();
-
-  #fail(op: 'get' | 'set' | 'touch' | 'delete'): Promise<never> | undefined {
-    return this.failing.has(op) ? Promise.reject(new Error(`${op}: connection lost`)) : undefined;
-  }
-  get(key: string): Promise<StoreRecord | undefined> {
-    return this.#fail('get') ?? this.inner.get(key);
-  }
-  set(key: string, record: StoreRecord): Promise<void> {
-    return this.#fail('set') ?? this.inner.set(key, record);
-  }
-  touch(key: string, record: StoreRecord): Promise<void> {
-    return this.#fail('touch') ?? this.inner.touch(key, record);
-  }
-  delete(key: string): Promise<void> {
-    return this.#fail('delete') ?? this.inner.delete(key);
-  }
-}
 
 for (const { name, express } of expressVersions) {
   for (const handler of ['default', 'app'] as const) {
     describe(`tessera/express store failures, ${handler} error handler (${name})`, () => {
-      const store = new FailingStore();
+      const store = new FaultyStore();
       const manager = new SessionManager({ secret: TEST_SECRET, store, warn: () => {} });
       const seen: StoreError[] = [];
       let server: Listening;

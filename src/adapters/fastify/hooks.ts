@@ -15,7 +15,7 @@ import type { SessionManager } from '../../core/manager.js';
 import type { CommitResult } from '../../core/engine-types.js';
 import { setCookieLines } from '../../core/set-cookie-lines.js';
 import { holdRawReply } from './raw-reply.js';
-import { varyWithCookie } from './vary.js';
+import { varyWithCookie } from '../node/vary.js';
 
 /** Where a request keeps its commit's progress (a request decorator, so Fastify's request shape stays fixed). */
 export const kCommit: unique symbol = Symbol('tessera.fastify.commit');

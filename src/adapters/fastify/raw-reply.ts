@@ -15,10 +15,10 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionManager } from '../../core/manager.js';
 import type { CommitResult } from '../../core/engine-types.js';
-import { setCookieLines } from '../../core/set-cookie-lines.js';
+import { applyCommit } from '../node/apply-commit.js';
 import { commitBeforeHead, setHeaderBeforeHead } from '../node/commit-before-head.js';
 import type { RequestCommit } from './hooks.js';
-import { varyWithCookie } from './vary.js';
+import { varyWithCookie } from '../node/vary.js';
 
 /** Holds `reply.raw` until the session is committed, for replies that bypass `onSend`. */
 export function holdRawReply(manager: SessionManager<object>, request: FastifyRequest, reply: FastifyReply, commit: RequestCommit): void {
@@ -59,18 +59,7 @@ export function holdRawReply(manager: SessionManager<object>, request: FastifyRe
 function applyToRaw(res: ServerResponse, result: CommitResult, commit: RequestCommit): undefined {
   const vary = varyWithCookie(res.getHeader('vary'));
   if (vary !== undefined) setHeaderBeforeHead(res, 'Vary', vary);
-  if (result.headers !== undefined) {
-    for (const { name, value, ifAbsent } of result.headers) {
-      if (ifAbsent === true && res.hasHeader(name)) continue;
-      setHeaderBeforeHead(res, name, value);
-    }
-  }
-  const lines = setCookieLines(result);
-  if (lines.length > 0) {
-    const prev = res.getHeader('set-cookie');
-    const all = prev === undefined ? lines : [...(Array.isArray(prev) ? prev : [String(prev)]), ...lines];
-    setHeaderBeforeHead(res, 'Set-Cookie', all);
-  }
+  applyCommit(res, result);
   commit.phase = 'done';
   return undefined;
 }

@@ -4,48 +4,22 @@
 // within `storeTimeout`. Hijacked replies, which Fastify's error handler no longer serves, get a
 // 503 in Fastify's JSON error shape.
 //
-// FailingStore is a fault-injection double: the real MemoryStore with chosen methods made to
-// reject (or hang), because a real server cannot be made to fail on cue.
+// FaultyStore (test/helpers/faulty-store.ts) is a fault-injection double: the real MemoryStore
+// with chosen methods made to reject (or hang), because a real server cannot be made to fail on cue.
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyError } from 'fastify';
 import tesseraSession from './index.js';
 import type { StoreError } from '../../core/errors.js';
-import type { Store, StoreRecord } from '../../core/store.js';
-import { MemoryStore } from '../../stores/memory/memory-store.js';
 import { fastifyApp, listenFastify, type FastifyListening } from '../../../test/helpers/fastify-apps.js';
+import { FaultyStore } from '../../../test/helpers/faulty-store.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
 
-type Op = 'get' | 'set' | 'touch' | 'delete';
-
-class FailingStore implements Store {
-  readonly inner = new MemoryStore({ sweepInterval: 0 });
-  readonly failing = new Set<Op>();
-  readonly hanging = new Set<Op>();
-
-  #fail(op: Op): Promise<never> | undefined {
-    if (this.hanging.has(op)) return new Promise<never>(() => {});
-    return this.failing.has(op) ? Promise.reject(new Error(`${op}: connection lost`)) : undefined;
-  }
-  get(key: string): Promise<StoreRecord | undefined> {
-    return this.#fail('get') ?? this.inner.get(key);
-  }
-  set(key: string, record: StoreRecord): Promise<void> {
-    return this.#fail('set') ?? this.inner.set(key, record);
-  }
-  touch(key: string, record: StoreRecord): Promise<void> {
-    return this.#fail('touch') ?? this.inner.touch(key, record);
-  }
-  delete(key: string): Promise<void> {
-    return this.#fail('delete') ?? this.inner.delete(key);
-  }
-}
-
 for (const handler of ['default', 'app'] as const) {
   describe(`tessera/fastify store failures, ${handler} error handler`, () => {
-    const store = new FailingStore();
+    const store = new FaultyStore();
     const seen: StoreError[] = [];
     let server: FastifyListening;
 

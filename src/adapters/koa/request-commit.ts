@@ -9,8 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { CommitResult } from '../../core/engine-types.js';
 import { TesseraError } from '../../core/errors.js';
 import type { SessionManager, TypedSession } from '../../core/manager.js';
-import { setCookieLines } from '../../core/set-cookie-lines.js';
-import { setHeaderBeforeHead } from '../node/commit-before-head.js';
+import { applyCommit } from '../node/apply-commit.js';
 
 const ignore = (): void => {};
 
@@ -151,20 +150,8 @@ export class RequestCommit {
    */
   #apply(result: CommitResult): void {
     const res = this.#res;
-    const lines = setCookieLines(result);
-    if (result.headers === undefined && lines.length === 0) return;
     try {
-      if (result.headers !== undefined) {
-        for (const { name, value, ifAbsent } of result.headers) {
-          if (ifAbsent === true && res.hasHeader(name)) continue;
-          setHeaderBeforeHead(res, name, value);
-        }
-      }
-      if (lines.length > 0) {
-        const prev = res.getHeader('set-cookie');
-        const all = prev === undefined ? lines : Array.isArray(prev) ? [...prev, ...lines] : [String(prev), ...lines];
-        setHeaderBeforeHead(res, 'Set-Cookie', all.length === 1 ? (all[0] as string) : all);
-      }
+      applyCommit(res, result);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_HTTP_HEADERS_SENT') throw error;
       throw new TesseraError('ERR_HEADERS_SENT', 'the session cookie could not be sent: the response headers were already sent by code that bypassed the session middleware', {

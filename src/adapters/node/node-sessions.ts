@@ -11,9 +11,10 @@ import type { CommitResult } from '../../core/engine-types.js';
 import { TesseraError } from '../../core/errors.js';
 import type { SessionManager, TypedSession } from '../../core/manager.js';
 import type { SessionData } from '../../core/session.js';
-import { setCookieLines } from '../../core/set-cookie-lines.js';
-import { commitBeforeHead, setHeaderBeforeHead } from './commit-before-head.js';
-import { clientIp, isSecure, varyOnCookie } from './request-info.js';
+import { applyCommit } from './apply-commit.js';
+import { commitBeforeHead } from './commit-before-head.js';
+import { clientIp, isSecure } from './request-info.js';
+import { varyOnCookie } from './vary.js';
 
 /** Options of `nodeSessions`. */
 export interface NodeSessionsOptions {
@@ -111,24 +112,9 @@ function headersSent(): TesseraError {
   return new TesseraError('ERR_HEADERS_SENT', 'sessions.load(req, res) was called after the response was sent: load the session before answering');
 }
 
-/**
- * Puts what the commit asks for on the held response before its head goes out: the headers
- * (`Clear-Site-Data`; `Cache-Control: no-store` unless the app set one) and every `Set-Cookie`
- * line, appended to the app's own cookies. Nothing is left for the hold to add.
- */
+/** Puts the commit's headers and cookies on the held response: nothing is left for the hold to add. */
 function withHeaders(res: ServerResponse, result: CommitResult): undefined {
-  if (result.headers !== undefined) {
-    for (const { name, value, ifAbsent } of result.headers) {
-      if (ifAbsent === true && res.hasHeader(name)) continue;
-      setHeaderBeforeHead(res, name, value);
-    }
-  }
-  const lines = setCookieLines(result);
-  if (lines.length > 0) {
-    const own = res.getHeader('Set-Cookie');
-    const before = own === undefined ? [] : Array.isArray(own) ? own : [String(own)];
-    setHeaderBeforeHead(res, 'Set-Cookie', [...before, ...lines]);
-  }
+  applyCommit(res, result);
   return undefined;
 }
 

@@ -1,10 +1,10 @@
 /**
  * What `tessera/node` reads from a bare `IncomingMessage` that a framework would otherwise tell
- * it (Express's `req.secure` and `req.ip`), and the `Vary` header it adds.
+ * it (Express's `req.secure` and `req.ip`).
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 /** The first value of a comma-separated header, trimmed (`https, http` -> `https`), or `undefined`. */
@@ -36,19 +36,4 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string | un
     if (forwarded !== undefined) return forwarded;
   }
   return req.socket?.remoteAddress;
-}
-
-/**
- * Adds `Cookie` to the response's `Vary` (once; `Vary: *` already covers it), so a shared cache
- * never serves one visitor's session page to another.
- */
-export function varyOnCookie(res: ServerResponse): void {
-  const current = res.getHeader('Vary');
-  if (current === undefined) {
-    res.setHeader('Vary', 'Cookie');
-    return;
-  }
-  const text = Array.isArray(current) ? current.join(', ') : String(current);
-  if (/(?:^|,)\s*(?:cookie|\*)\s*(?=,|$)/i.test(text)) return;
-  res.setHeader('Vary', `${text}, Cookie`);
 }

@@ -7,10 +7,10 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { session } from '../../../src/adapters/express/index.js';
-import { SessionManager } from '../../../src/index.js';
 import type { Session } from '../../../src/core/session.js';
 import { listen } from '../../helpers/express-apps.js';
 import type { MatrixAdapter } from '../matrix-app.js';
+import { matrixManager } from './manager.js';
 
 /** The session as a bag of values (the matrix keeps arbitrary keys in it). */
 const data = (req: Request): Record<string, unknown> => req.session as unknown as Record<string, unknown>;
@@ -20,15 +20,7 @@ const text = (req: Request, name: string): string => String(req.query[name] ?? '
 export const expressAdapter: MatrixAdapter = {
   name: 'express',
   async start(setup) {
-    const manager = new SessionManager({
-      secret: setup.secret,
-      store: setup.store,
-      clock: setup.clock,
-      lifetime: setup.lifetime,
-      storeTimeout: setup.storeTimeout,
-      warn: () => {},
-      ...setup.cache,
-    });
+    const manager = matrixManager(setup);
     const app = express();
     app.use(session(manager));
     app.get('/peek', (req, res) => {

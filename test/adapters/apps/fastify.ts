@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import tesseraSession from '../../../src/adapters/fastify/index.js';
 import { fastifyApp, listenFastify } from '../../helpers/fastify-apps.js';
 import type { MatrixAdapter } from '../matrix-app.js';
+import { matrixManagerOptions } from './manager.js';
 
 /** The session as a bag of values (the matrix keeps arbitrary keys in it). */
 const data = (request: FastifyRequest): Record<string, unknown> => request.session as unknown as Record<string, unknown>;
@@ -20,15 +21,7 @@ export const fastifyAdapter: MatrixAdapter = {
   name: 'fastify',
   async start(setup) {
     const app = fastifyApp();
-    await app.register(tesseraSession, {
-      secret: setup.secret,
-      store: setup.store,
-      clock: setup.clock,
-      lifetime: setup.lifetime,
-      storeTimeout: setup.storeTimeout,
-      warn: () => {},
-      ...setup.cache,
-    });
+    await app.register(tesseraSession, matrixManagerOptions(setup));
     app.get('/peek', async (request) => {
       const s = data(request);
       return { id: request.session.isNew ? null : request.session.id, views: s.views ?? null, user: s.user ?? null, note: s.note ?? null };

@@ -9,9 +9,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { session, type SessionEnv } from '../../../src/adapters/hono/index.js';
-import { SessionManager } from '../../../src/index.js';
 import { serveFetch } from '../../helpers/fetch-servers.js';
 import type { MatrixAdapter } from '../matrix-app.js';
+import { matrixManager } from './manager.js';
 
 type Env = SessionEnv<Record<string, unknown>>;
 
@@ -21,15 +21,7 @@ const data = (c: Context<Env>): Record<string, unknown> => c.get('session') as u
 export const honoApp: MatrixAdapter = {
   name: 'hono',
   async start(setup) {
-    const manager = new SessionManager<Record<string, unknown>>({
-      secret: setup.secret,
-      store: setup.store,
-      clock: setup.clock,
-      lifetime: setup.lifetime,
-      storeTimeout: setup.storeTimeout,
-      warn: () => {},
-      ...setup.cache,
-    });
+    const manager = matrixManager<Record<string, unknown>>(setup);
     const app = new Hono<Env>();
     app.use(session(manager));
     app.get('/peek', (c) => {

@@ -8,9 +8,9 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import Koa from 'koa';
 import { session } from '../../../src/adapters/koa/index.js';
-import { SessionManager } from '../../../src/index.js';
 import { listenKoa } from '../../helpers/koa-apps.js';
 import type { MatrixAdapter } from '../matrix-app.js';
+import { matrixManager } from './manager.js';
 
 /** The session as a bag of values (the matrix keeps arbitrary keys in it). */
 const data = (ctx: Koa.Context): Record<string, unknown> => ctx.session as unknown as Record<string, unknown>;
@@ -19,15 +19,7 @@ const text = (ctx: Koa.Context, name: string): string => String(ctx.query[name] 
 export const koaApp: MatrixAdapter = {
   name: 'koa',
   async start(setup) {
-    const manager = new SessionManager({
-      secret: setup.secret,
-      store: setup.store,
-      clock: setup.clock,
-      lifetime: setup.lifetime,
-      storeTimeout: setup.storeTimeout,
-      warn: () => {},
-      ...setup.cache,
-    });
+    const manager = matrixManager(setup);
     const app = new Koa();
     app.silent = true;
     app.use(session(manager));

@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { nodeSessions } from '../../../src/adapters/node/index.js';
-import { SessionManager } from '../../../src/index.js';
 import type { Session } from '../../../src/core/session.js';
 import type { MatrixAdapter } from '../matrix-app.js';
+import { matrixManager } from './manager.js';
 
 function json(res: ServerResponse, body: unknown): void {
   const text = JSON.stringify(body);
@@ -23,15 +23,7 @@ function json(res: ServerResponse, body: unknown): void {
 export const nodeAdapter: MatrixAdapter = {
   name: 'node',
   async start(setup) {
-    const manager = new SessionManager({
-      secret: setup.secret,
-      store: setup.store,
-      clock: setup.clock,
-      lifetime: setup.lifetime,
-      storeTimeout: setup.storeTimeout,
-      warn: () => {},
-      ...setup.cache,
-    });
+    const manager = matrixManager(setup);
     const sessions = nodeSessions(manager);
 
     async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -7,22 +7,14 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { webSessions } from '../../../src/adapters/web/index.js';
-import { SessionManager } from '../../../src/index.js';
 import { serveFetch } from '../../helpers/fetch-servers.js';
 import type { MatrixAdapter } from '../matrix-app.js';
+import { matrixManager } from './manager.js';
 
 export const webApp: MatrixAdapter = {
   name: 'web',
   async start(setup) {
-    const manager = new SessionManager<Record<string, unknown>>({
-      secret: setup.secret,
-      store: setup.store,
-      clock: setup.clock,
-      lifetime: setup.lifetime,
-      storeTimeout: setup.storeTimeout,
-      warn: () => {},
-      ...setup.cache,
-    });
+    const manager = matrixManager<Record<string, unknown>>(setup);
     const sessions = webSessions(manager);
 
     async function route(request: Request): Promise<Response> {
