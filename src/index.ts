@@ -3,7 +3,8 @@
  *
  * The core is framework-agnostic: `SessionManager` turns a request's cookie into a `Session`
  * and the session back into a store write and a `Set-Cookie` header. Adapters live at
- * `tessera/express` (native) and `tessera/express-session` (drop-in); stores at
+ * `tessera/express` (native), `tessera/express-session` (drop-in), `tessera/fastify`,
+ * `tessera/koa`, `tessera/web` (Fetch API), `tessera/hono` and `tessera/node`; stores at
  * `tessera/memory`, `tessera/sqlite`, `tessera/redis`, `tessera/postgres`, `tessera/connect`.
  * Importing `tessera` loads no framework and no database driver.
  *

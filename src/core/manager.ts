@@ -1,6 +1,7 @@
 /**
  * `SessionManager`: the native API, secure by default. One manager serves every framework
- * adapter (`tessera/express`, and later Fastify, Koa, Web and node:http).
+ * adapter (`tessera/express`, `tessera/fastify`, `tessera/koa`, `tessera/web`, `tessera/hono`,
+ * `tessera/node`).
  *
  * @module
  */
