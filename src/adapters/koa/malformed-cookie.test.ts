@@ -6,12 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import Koa from 'koa';
 import { session } from './index.js';
 import { SessionManager } from '../../index.js';
-import { signId } from '../../core/signature.js';
 import { listenKoa, type KoaListening } from '../../../test/helpers/koa-apps.js';
 import { HttpClient } from '../../../test/helpers/http-client.js';
+import { GOOD_ID, hostileCookieCases } from '../../../test/helpers/hostile-cookies.js';
 import { TEST_SECRET } from '../../../test/helpers/session-client.js';
 
-const GOOD_ID = 'Jx1pW0v3fQ8sY2nK4rT6uV9zA1bC3dE5fG7hI9jK0lM';
 
 describe('tessera/koa malformed cookies', () => {
   const manager = new SessionManager({ secret: TEST_SECRET, warn: () => {} });
@@ -37,24 +36,7 @@ describe('tessera/koa malformed cookies', () => {
     return server.close();
   });
 
-  const signed = encodeURIComponent(signId(GOOD_ID, TEST_SECRET));
-  // [label, Cookie header, whether it carries the name `sid` at all]
-  const cases: Array<[string, string, boolean?]> = [
-    ['an unsigned ID', `sid=${GOOD_ID}`],
-    ['a forged signature', `sid=${encodeURIComponent(`s:${GOOD_ID}.${'A'.repeat(43)}`)}`],
-    ['a signature made with another secret', `sid=${encodeURIComponent(signId(GOOD_ID, 'x'.repeat(40)))}`],
-    ['only the prefix', 'sid=s%3A'],
-    ['an empty value', 'sid='],
-    ['broken percent-encoding', 'sid=s%3A%E0%A4%A.abc%'],
-    ['a quoted value', 'sid="s:abc.def'],
-    ['control characters', 'sid=s%3Aabc%00%01.def'],
-    ['multi-byte characters', 'sid=s%3A%C3%A9%C3%A9.%F0%9F%8D%AA'],
-    ['an oversized value (5000 characters)', `sid=s%3A${'a'.repeat(5000)}.${'b'.repeat(43)}`],
-    ['the name twice, both forged', `sid=${GOOD_ID}; sid=s%3A${'z'.repeat(43)}.${'y'.repeat(43)}`],
-    ['a header of junk', ';;;=;sid;==;=sid=;', false],
-    ['a valid signature for an ID the server never issued', `sid=${signed}`],
-    ['many cookies, none of them ours (12 KB)', Array.from({ length: 500 }, (_, i) => `c${i}=${'v'.repeat(20)}`).join('; '), false],
-  ];
+  const cases = hostileCookieCases();
 
   for (const [label, cookie, sent = true] of cases) {
     it(`${label}: a fresh session, 200`, async () => {
