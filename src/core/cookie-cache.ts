@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { decodeRecord, encodeRecord, isTime, type DecodedRecord } from './codec.js';
+import { encodeRecord, isTime, type DecodedRecord } from './codec.js';
 import { MAX_COOKIE_OCTETS, nameValueOctets } from './cookie-rules.js';
 import { openEnvelope, sealEnvelope } from './envelope.js';
 import { EpochCache } from './epoch-cache.js';
@@ -123,7 +123,7 @@ export class CookieCache {
     const json = text.slice(split + 1);
     try {
       head = JSON.parse(text.slice(0, split));
-      decoded = decodeRecord(json);
+      decoded = engine.decodeStoredJson(key, json);
     } catch {
       return undefined;
     }

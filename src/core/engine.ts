@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { dataToJson, openValue, sealValue, type DecodedRecord, type OpenedValue } from './codec.js';
 import { OpenedValues } from './opened-values.js';
+import { DecodedRecords } from './decoded-records.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
 import { StoreError, TesseraError, type StoreOperation } from './errors.js';
@@ -43,6 +44,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   readonly #cookies: SignedCookieReader;
   /** Sealed store values that already opened (see `opened-values.ts`). */
   readonly #opened = new OpenedValues(5_000);
+  /** Records already decoded, by store key (see `decoded-records.ts`). */
+  readonly #decoded = new DecodedRecords(5_000);
   /** Fails store calls fast while the store is down; none without `config.outage`. */
   readonly #guard: StoreGuard | undefined;
   /** The cookie cache (see `cookie-cache.ts`); none without `config.cookieCache`. @internal */
@@ -101,6 +104,11 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     // Only what was sealed (a plaintext value accepted with `acceptPlaintext` costs nothing to open).
     if (opened.ok && opened.json !== value) this.#opened.remember(value, key, opened.json);
     return opened;
+  }
+
+  /** `decodeRecord(json)` of a record read under store key `key`, answered from a memo for one already decoded (see `decoded-records.ts`). @internal */
+  decodeStoredJson(key: string, json: string): DecodedRecord {
+    return this.#decoded.decode(key, json);
   }
 
   /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { decodeRecord, type DecodedRecord } from './codec.js';
+import type { DecodedRecord } from './codec.js';
 import { StoreError } from './errors.js';
 import { readForward, type Forward } from './forward.js';
 import { expiredLimit, MAX_CLOCK_SKEW, type ExpiredLimit } from './lifetime.js';
@@ -88,7 +88,7 @@ function decodeStored(engine: SessionEngine, key: string, record: StoreRecord, r
   const forward = readForward(opened.json);
   if (forward !== undefined) return forward;
   try {
-    return decodeRecord(opened.json);
+    return engine.decodeStoredJson(key, opened.json);
   } catch (cause) {
     if (!report) return undefined;
     throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });

@@ -1,5 +1,5 @@
-import { serialize } from 'cookie';
 import { systemClock, type Clock } from './clock.js';
+import { formatSetCookie } from './set-cookie-format.js';
 
 // What a stored cookie may say; anything else is left at the default (see `fromStored`).
 const SAME_SITE = new Set(['lax', 'strict', 'none', 'auto']);
@@ -185,15 +185,19 @@ export class SessionCookie {
    */
   serialize(name: string, value: string, secureRequest = false): string {
     const sameSite = this.sameSite === 'auto' ? (secureRequest ? 'none' : 'lax') : this.sameSite;
-    return serialize(name, value, {
-      path: this.path,
-      httpOnly: this.httpOnly,
-      secure: this.secure === 'auto' ? secureRequest : this.secure === true,
-      ...(this.#expires ? { expires: this.#expires } : {}),
-      ...(this.domain !== undefined ? { domain: this.domain } : {}),
-      ...(sameSite !== undefined ? { sameSite: typeof sameSite === 'string' ? (sameSite.toLowerCase() as 'lax') : sameSite } : {}),
-      ...(this.partitioned ? { partitioned: true } : {}),
-      ...(this.priority !== undefined ? { priority: this.priority.toLowerCase() as 'high' } : {}),
-    });
+    return formatSetCookie(
+      name,
+      value,
+      {
+        path: this.path,
+        domain: this.domain,
+        httpOnly: this.httpOnly,
+        secure: this.secure === 'auto' ? secureRequest : this.secure === true,
+        sameSite: typeof sameSite === 'string' ? (sameSite.toLowerCase() as 'lax') : sameSite,
+        partitioned: this.partitioned === true,
+        priority: this.priority?.toLowerCase() as 'high' | undefined,
+      },
+      this.#expires,
+    );
   }
 }

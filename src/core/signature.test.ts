@@ -131,3 +131,18 @@ describe('unsignId: constant-time comparison', () => {
     assert.equal(spy.mock.callCount(), 0);
   });
 });
+
+describe('signId: the prepared keys behind it', () => {
+  it('follows a Buffer secret whose bytes its owner changed after a first use', () => {
+    const secret = crypto.randomBytes(32);
+    assert.equal(signId(ID, secret), `s:${cookieSignature.sign(ID, secret)}`);
+    secret[0] = (secret[0] as number) ^ 0xff;
+    assert.equal(signId(ID, secret), `s:${cookieSignature.sign(ID, secret)}`);
+    assert.equal(unsignId(signId(ID, secret), [secret]), ID);
+  });
+
+  it('signs as cookie-signature with non-ASCII, empty and many different string secrets', () => {
+    const secrets = ['', 'ünïcødé secret ✓ at least thirty-two', ...Array.from({ length: 100 }, (_, i) => `secret number ${i} of a long rotation`)];
+    for (const secret of [...secrets, ...secrets]) assert.equal(signId(ID, secret), `s:${cookieSignature.sign(ID, secret)}`, JSON.stringify(secret));
+  });
+});

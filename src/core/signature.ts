@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Length of an HMAC-SHA256 in base64 without padding (32 bytes -> 43 characters). */
 const MAC_LENGTH = 43;
@@ -45,5 +45,34 @@ export function unsignId(value: string, secrets: readonly Secret[]): string | un
 }
 
 function mac(id: string, secret: Secret): string {
-  return createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, '');
+  // Base64 of 32 bytes always ends in one '=': the cookie carries the 43 characters before it.
+  return createHmac('sha256', keyOf(secret)).update(id).digest('base64').slice(0, MAC_LENGTH);
+}
+
+// Secrets as `KeyObject`s, made once: `createHmac` with a string or Buffer key imports it anew
+// on every call, which costs as much as the HMAC itself. Secrets are few (a rotation list), so
+// the map stays small; a Buffer is copied, and checked against its copy on each use, because
+// its owner may change its bytes later.
+const MAX_KEYS = 64;
+const stringKeys = new Map<string, KeyObject>();
+const bufferKeys = new WeakMap<Buffer, { bytes: Buffer; key: KeyObject }>();
+
+function keyOf(secret: Secret): KeyObject | Secret {
+  // An empty key is left to createHmac as it is, whatever createSecretKey thinks of one.
+  if (secret.length === 0) return secret;
+  if (typeof secret === 'string') {
+    let key = stringKeys.get(secret);
+    if (key === undefined) {
+      if (stringKeys.size >= MAX_KEYS) stringKeys.clear();
+      key = createSecretKey(secret, 'utf8');
+      stringKeys.set(secret, key);
+    }
+    return key;
+  }
+  const known = bufferKeys.get(secret);
+  if (known !== undefined && known.bytes.equals(secret)) return known.key;
+  const bytes = Buffer.from(secret);
+  const key = createSecretKey(bytes);
+  bufferKeys.set(secret, { bytes, key });
+  return key;
 }

@@ -1,0 +1,99 @@
+/**
+ * A bounded memo of decoded session records: a read-only request for an unchanged session does
+ * not parse the same record again. Parsing (`JSON.parse`, splitting off
+ * the cookie and the metadata, cutting out the data's JSON) was the largest single cost of a
+ * read from a memory store, larger than verifying the cookie and hashing the store key together.
+ *
+ * `decodeRecord` is a pure function of the JSON, and an entry is used only for the very JSON it
+ * was made from, so it is never stale, whoever wrote the record. What a session may change is
+ * never shared: each use gets its own deep copy of the data (copying JSON-shaped data costs a
+ * fraction of parsing it); the cookie and the metadata, which the engine only reads (it builds
+ * new objects to write), are shared.
+ *
+ * @module
+ */
+import { decodeRecord, type DecodedRecord } from './codec.js';
+
+/** Longest JSON kept (longer records are parsed every time): bounds the memo's memory. */
+const MAX_JSON_LENGTH = 4096;
+
+interface Entry {
+  json: string;
+  /** Set on the second read of the same JSON: a record read once (written in between) is not kept. */
+  decoded: DecodedRecord | undefined;
+}
+
+/**
+ * Store key -> the JSON last read under it and, once read twice, its decoded form. Two
+ * generations of at most `capacity / 2` keys each: a key found in the older one moves to the
+ * newer, and when the newer is full the older is dropped whole. That bounds the memo, keeps
+ * the sessions in use, and costs no per-entry bookkeeping (evicting the oldest entry of one big
+ * `Map` one at a time costs more than the parse it saves once entries churn).
+ */
+export class DecodedRecords {
+  #current = new Map<string, Entry>();
+  #previous = new Map<string, Entry>();
+  readonly #generation: number;
+
+  constructor(capacity: number) {
+    this.#generation = Math.floor(capacity / 2);
+  }
+
+  /** `decodeRecord(json)` of the record read under store key `key`, with data of the caller's own. Throws as `decodeRecord` does. */
+  decode(key: string, json: string): DecodedRecord {
+    if (this.#generation <= 0 || json.length > MAX_JSON_LENGTH) return decodeRecord(json);
+    let entry = this.#current.get(key);
+    if (entry === undefined) {
+      entry = this.#previous.get(key);
+      if (entry !== undefined) this.#keep(key, entry);
+    }
+    if (entry === undefined) {
+      const decoded = decodeRecord(json);
+      this.#keep(key, { json, decoded: undefined });
+      return decoded;
+    }
+    if (entry.json !== json) {
+      entry.json = json;
+      entry.decoded = undefined;
+      return decodeRecord(json);
+    }
+    const known = entry.decoded;
+    if (known !== undefined) return { cookie: known.cookie, data: copyJson(known.data) as Record<string, unknown>, dataJson: known.dataJson, meta: known.meta };
+    const decoded = decodeRecord(json);
+    entry.decoded = { ...decoded, data: copyJson(decoded.data) as Record<string, unknown> };
+    return decoded;
+  }
+
+  /** How many store keys are kept now (at most `capacity`). */
+  get size(): number {
+    return this.#current.size + this.#previous.size;
+  }
+
+  #keep(key: string, entry: Entry): void {
+    if (this.#current.size >= this.#generation) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
+    this.#current.set(key, entry);
+  }
+}
+
+/**
+ * A deep copy of a value `JSON.parse` made: objects, arrays, strings, numbers, booleans, null.
+ * Own `__proto__` keys stay own data properties, as `JSON.parse` makes them.
+ */
+export function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyJson(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: item, writable: true, enumerable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out;
+}
