@@ -13,7 +13,6 @@ import { countEvent } from './metrics.js';
 import { touchDue, touchSession, writeSession } from './persist.js';
 import { SessionCookie } from './session-cookie.js';
 import { kState, sessionData, type Session } from './session.js';
-import { signId } from './signature.js';
 import type { CommitContext, CommitHeader, CommitResult } from './engine-types.js';
 import type { SessionEngine } from './engine.js';
 
@@ -113,7 +112,7 @@ function sessionCookieHeader(engine: SessionEngine, session: Session, ctx: Commi
   if (secret === undefined) throw new TesseraError('ERR_SECRET_MISSING', 'secret option required for sessions');
   let header: string;
   try {
-    header = session.cookie.serialize(ctx.cookieName, signId(session.id, secret), ctx.secure);
+    header = session.cookie.serialize(ctx.cookieName, engine.signedId(session.id, secret), ctx.secure);
   } catch (cause) {
     throw new TesseraError('ERR_COOKIE_SERIALIZE', (cause as Error).message, { cause });
   }

@@ -13,6 +13,7 @@
  * @module
  */
 import { decodeRecord, type DecodedRecord } from './codec.js';
+import { GenerationalMap } from './generational-map.js';
 
 /** Longest JSON kept (longer records are parsed every time): bounds the memo's memory. */
 const MAX_JSON_LENGTH = 4096;
@@ -24,32 +25,25 @@ interface Entry {
 }
 
 /**
- * Store key -> the JSON last read under it and, once read twice, its decoded form. Two
- * generations of at most `capacity / 2` keys each: a key found in the older one moves to the
- * newer, and when the newer is full the older is dropped whole. That bounds the memo, keeps
- * the sessions in use, and costs no per-entry bookkeeping (evicting the oldest entry of one big
- * `Map` one at a time costs more than the parse it saves once entries churn).
+ * Store key -> the JSON last read under it and, once read twice, its decoded form, for at most
+ * `capacity` keys, the recently read ones (see `generational-map.ts`).
  */
 export class DecodedRecords {
-  #current = new Map<string, Entry>();
-  #previous = new Map<string, Entry>();
-  readonly #generation: number;
+  readonly #entries: GenerationalMap<string, Entry>;
+  readonly #capacity: number;
 
   constructor(capacity: number) {
-    this.#generation = Math.floor(capacity / 2);
+    this.#entries = new GenerationalMap(capacity);
+    this.#capacity = capacity;
   }
 
   /** `decodeRecord(json)` of the record read under store key `key`, with data of the caller's own. Throws as `decodeRecord` does. */
   decode(key: string, json: string): DecodedRecord {
-    if (this.#generation <= 0 || json.length > MAX_JSON_LENGTH) return decodeRecord(json);
-    let entry = this.#current.get(key);
-    if (entry === undefined) {
-      entry = this.#previous.get(key);
-      if (entry !== undefined) this.#keep(key, entry);
-    }
+    if (this.#capacity <= 0 || json.length > MAX_JSON_LENGTH) return decodeRecord(json);
+    const entry = this.#entries.get(key);
     if (entry === undefined) {
       const decoded = decodeRecord(json);
-      this.#keep(key, { json, decoded: undefined });
+      this.#entries.set(key, { json, decoded: undefined });
       return decoded;
     }
     if (entry.json !== json) {
@@ -64,17 +58,9 @@ export class DecodedRecords {
     return decoded;
   }
 
-  /** How many store keys are kept now (at most `capacity`). */
+  /** An upper bound of the store keys kept (at most `capacity`). */
   get size(): number {
-    return this.#current.size + this.#previous.size;
-  }
-
-  #keep(key: string, entry: Entry): void {
-    if (this.#current.size >= this.#generation) {
-      this.#previous = this.#current;
-      this.#current = new Map();
-    }
-    this.#current.set(key, entry);
+    return this.#entries.size;
   }
 }
 

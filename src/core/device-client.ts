@@ -33,8 +33,8 @@ export interface DeviceConfig {
 
 /** What the request tells about the device (already truncated as configured). */
 export interface ClientInfo {
-  userAgent?: string;
-  ip?: string;
+  userAgent?: string | undefined;
+  ip?: string | undefined;
 }
 
 /** Longest user agent kept, in characters. */
@@ -71,6 +71,40 @@ export function clientInfo(config: Pick<DeviceConfig, 'ip'>, userAgent: unknown,
     if (kept !== undefined) out.ip = kept;
   }
   return out;
+}
+
+/**
+ * `clientInfo`, worked out on first use: only a write of a logged-in session records the
+ * device, and most requests write nothing, so a read pays for neither the user agent's copy
+ * nor the IP's parsing.
+ */
+export function deferredClientInfo(config: Pick<DeviceConfig, 'ip'>, userAgent: unknown, ip: unknown): ClientInfo {
+  return new DeferredClientInfo(config, userAgent, ip);
+}
+
+class DeferredClientInfo implements ClientInfo {
+  #facts: ClientInfo | undefined;
+  readonly #config: Pick<DeviceConfig, 'ip'>;
+  readonly #userAgent: unknown;
+  readonly #ip: unknown;
+
+  constructor(config: Pick<DeviceConfig, 'ip'>, userAgent: unknown, ip: unknown) {
+    this.#config = config;
+    this.#userAgent = userAgent;
+    this.#ip = ip;
+  }
+
+  get userAgent(): string | undefined {
+    return this.#known().userAgent;
+  }
+
+  get ip(): string | undefined {
+    return this.#known().ip;
+  }
+
+  #known(): ClientInfo {
+    return (this.#facts ??= clientInfo(this.#config, this.#userAgent, this.#ip));
+  }
 }
 
 /** An address as given (an IPv4-mapped IPv6 address as IPv4), or `undefined` for one that is not an IP address. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientInfo, ipPrefix, MAX_USER_AGENT, resolveDevices } from './devices.js';
+import { clientInfo, deferredClientInfo, ipPrefix, MAX_USER_AGENT, resolveDevices } from './devices.js';
 import { isTesseraError } from './errors.js';
 import { SessionManager } from '../index.js';
 import { MemoryStore } from '../stores/memory/index.js';
@@ -38,6 +38,20 @@ describe('clientInfo', () => {
     assert.equal(clientInfo({ ip: 'prefix' }, ua, '192.0.2.5').userAgent?.length, MAX_USER_AGENT);
     assert.deepEqual(clientInfo({ ip: 'full' }, 'UA', '::ffff:192.0.2.5'), { userAgent: 'UA', ip: '192.0.2.5' });
     assert.deepEqual(clientInfo({ ip: false }, 'UA', '192.0.2.5'), { userAgent: 'UA' });
+  });
+
+  it('deferred, gives the same facts as at once, for any mode, user agent and address', () => {
+    const agents = [undefined, '', 'UA', 'x'.repeat(300), 42];
+    const ips = [undefined, '192.0.2.5', '::ffff:192.0.2.5', '2001:db8:1:2::5', 'evil<script>', 7];
+    for (const ip of [false, 'prefix', 'full'] as const) {
+      for (const agent of agents) {
+        for (const address of ips) {
+          const now = clientInfo({ ip }, agent, address);
+          const deferred = deferredClientInfo({ ip }, agent, address);
+          assert.deepEqual({ userAgent: deferred.userAgent, ip: deferred.ip }, { userAgent: now.userAgent, ip: now.ip }, `${ip} ${String(agent)} ${String(address)}`);
+        }
+      }
+    }
   });
 });
 

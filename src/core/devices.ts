@@ -32,7 +32,7 @@ import type { Store } from './store.js';
 import type { SessionEngine } from './engine.js';
 import { MAX_USER_AGENT } from './device-client.js';
 
-export { clientInfo, ipPrefix, MAX_USER_AGENT, resolveDevices, type ClientInfo, type DeviceConfig, type DeviceIpMode, type DeviceOptions } from './device-client.js';
+export { clientInfo, deferredClientInfo, ipPrefix, MAX_USER_AGENT, resolveDevices, type ClientInfo, type DeviceConfig, type DeviceIpMode, type DeviceOptions } from './device-client.js';
 
 /** The device metadata a record keeps (`__tessera.device`). */
 export interface DeviceMeta {

@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import { dataToJson, openValue, sealValue, type DecodedRecord, type OpenedValue } from './codec.js';
 import { OpenedValues } from './opened-values.js';
 import { DecodedRecords } from './decoded-records.js';
+import { GenerationalMap } from './generational-map.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
 import { StoreError, TesseraError, type StoreOperation } from './errors.js';
@@ -25,7 +26,7 @@ import { writeSession } from './persist.js';
 import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
-import type { Secret } from './signature.js';
+import { signId, type Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
 import { countEvent, reportCircuit } from './metrics.js';
@@ -44,6 +45,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
   readonly #cookies: SignedCookieReader;
   /** Sealed store values that already opened (see `opened-values.ts`). */
   readonly #opened = new OpenedValues(5_000);
+  /** Signed cookie values of recently written sessions, by ID (with the secret that signed them). */
+  readonly #signed = new GenerationalMap<string, { secret: string; value: string }>(10_000);
   /** Records already decoded, by store key (see `decoded-records.ts`). */
   readonly #decoded = new DecodedRecords(5_000);
   /** Fails store calls fast while the store is down; none without `config.outage`. */
@@ -104,6 +107,20 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     // Only what was sealed (a plaintext value accepted with `acceptPlaintext` costs nothing to open).
     if (opened.ok && opened.json !== value) this.#opened.remember(value, key, opened.json);
     return opened;
+  }
+
+  /**
+   * `signId(id, secret)`, remembered for string secrets: every write sends the cookie again (its
+   * expiry moved), and the same session's next write would compute the same HMAC. (A Buffer
+   * secret may change its bytes in place, so it is signed afresh.) @internal
+   */
+  signedId(id: string, secret: Secret): string {
+    if (typeof secret !== 'string') return signId(id, secret);
+    const known = this.#signed.get(id);
+    if (known !== undefined && known.secret === secret) return known.value;
+    const value = signId(id, secret);
+    this.#signed.set(id, { secret, value });
+    return value;
   }
 
   /** `decodeRecord(json)` of a record read under store key `key`, answered from a memo for one already decoded (see `decoded-records.ts`). @internal */

@@ -24,7 +24,7 @@ import { resolveOutage } from './outage-policy.js';
 import { resolveConcurrency } from './merge.js';
 import { cacheCookieName, cacheDevices, resolveCookieCache } from './cookie-cache-options.js';
 import { cookieValues } from './cookie-header.js';
-import { clientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceSession } from './devices.js';
+import { deferredClientInfo, listSessions, resolveDevices, revokeAllSessions, revokeSession, setDeviceLabel, type DeviceSession } from './devices.js';
 
 /** A session whose data is typed by `T`. */
 export type TypedSession<T extends object = SessionData> = Session & Partial<T>;
@@ -182,7 +182,7 @@ export class SessionManager<T extends object = SessionData> extends SessionEngin
       secure: input.secure,
       request: input.request,
       ...(input.hooks ? { hooks: input.hooks } : {}),
-      ...(devices ? { client: clientInfo(devices, input.userAgent, input.ip) } : {}),
+      ...(devices ? { client: deferredClientInfo(devices, input.userAgent, input.ip) } : {}),
       // Only with a session cookie to bind it to: a cache cookie alone is nothing.
       ...(this.cookieCache !== undefined && ids.length > 0 && input.cookieHeader !== undefined ? { cacheCookie: cookieValues(input.cookieHeader, cacheCookieName(cookieName), 1)[0] } : {}),
     };

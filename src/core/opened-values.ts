@@ -16,16 +16,17 @@
  * @module
  */
 
+import { GenerationalMap } from './generational-map.js';
+
 /** Longest sealed value kept (longer ones are opened every time): bounds the memo's memory. */
 const MAX_VALUE_LENGTH = 4096;
 
-/** Sealed value -> its JSON and the store key it opened under, for at most `capacity` values (oldest out first). */
+/** Sealed value -> its JSON and the store key it opened under, for at most `capacity` values, the recently used ones (see `generational-map.ts`). */
 export class OpenedValues {
-  readonly #entries = new Map<string, { key: string; json: string }>();
-  readonly #capacity: number;
+  readonly #entries: GenerationalMap<string, { key: string; json: string }>;
 
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#entries = new GenerationalMap(capacity);
   }
 
   /** The JSON `value` opened to under this very `key`, if remembered. */
@@ -36,11 +37,7 @@ export class OpenedValues {
 
   /** Remembers that `value` opened (authenticated) under `key` to `json`. */
   remember(value: string, key: string, json: string): void {
-    if (this.#capacity <= 0 || value.length > MAX_VALUE_LENGTH) return;
-    if (this.#entries.size >= this.#capacity) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
+    if (value.length > MAX_VALUE_LENGTH) return;
     this.#entries.set(value, { key, json });
   }
 }

@@ -14,16 +14,16 @@
  * @module
  */
 import type { Secret } from './signature.js';
+import { GenerationalMap } from './generational-map.js';
 
-/** Signed value -> session ID, for at most `capacity` values (the oldest go first). */
+/** Signed value -> session ID, for at most `capacity` values, the recently used ones (see `generational-map.ts`). */
 export class VerifiedCookies {
-  readonly #ids = new Map<string, string>();
-  readonly #capacity: number;
+  readonly #ids: GenerationalMap<string, string>;
   /** A private copy of the secrets the remembered values verified under. */
   #secrets: readonly Secret[] = [];
 
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#ids = new GenerationalMap(capacity);
   }
 
   /**
@@ -43,11 +43,6 @@ export class VerifiedCookies {
 
   /** Remembers that `value` verified to `id` under the secrets of the last `get`. */
   remember(value: string, id: string): void {
-    if (this.#capacity <= 0) return;
-    if (this.#ids.size >= this.#capacity) {
-      const oldest = this.#ids.keys().next();
-      if (!oldest.done) this.#ids.delete(oldest.value);
-    }
     this.#ids.set(value, id);
   }
 
