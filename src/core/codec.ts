@@ -88,7 +88,7 @@ export function decodeRecord(value: string): DecodedRecord {
  * times, so a record written by other code (or tampered with, in a plaintext store) must not
  * slip a string or a NaN past them. A missing or malformed field is as if never recorded.
  */
-function readMeta(meta: unknown): RecordMeta | undefined {
+export function readMeta(meta: unknown): RecordMeta | undefined {
   if (typeof meta !== 'object' || meta === null) return undefined;
   const raw = meta as Record<string, unknown>;
   const out: RecordMeta = { v: typeof raw.v === 'number' ? raw.v : 1 };

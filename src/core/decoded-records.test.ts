@@ -3,13 +3,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeRecord, encodeRecord } from './codec.js';
+import { decodeRecord, encodeRecord, type DecodedRecord, type RecordMeta } from './codec.js';
+import { SessionCookie, type StoredCookie } from './session-cookie.js';
 import { copyJson, DecodedRecords } from './decoded-records.js';
 import { SessionManager } from '../session-manager.js';
 import { MemoryStore } from '../stores/memory/index.js';
 import { TEST_SECRET } from '../../test/helpers/session-client.js';
 
 const COOKIE = { originalMaxAge: 60_000, expires: '2030-01-01T00:00:00.000Z', httpOnly: true, path: '/' };
+/**
+ * A decoded record with its cookie as JSON keeps it: a record this process wrote keeps the
+ * cookie it encoded (its expiry a Date, not the ISO string), which reads back the same.
+ */
+function asRead(decoded: DecodedRecord): DecodedRecord {
+  const cookie = JSON.parse(JSON.stringify(decoded.cookie)) as StoredCookie;
+  assert.equal(SessionCookie.fromStored(decoded.cookie).expires?.getTime(), SessionCookie.fromStored(cookie).expires?.getTime());
+  return { ...decoded, cookie };
+}
+
+/** What `decode` gives, or the error it throws. */
+function outcome(decode: () => unknown): unknown {
+  try {
+    return decode();
+  } catch (error) {
+    return { threw: String(error) };
+  }
+}
 const record = (data: object): string => encodeRecord(COOKIE, JSON.stringify(data), { v: 1, createdAt: 1, issuedAt: 1, seenAt: 2 });
 
 describe('DecodedRecords', () => {
@@ -72,6 +91,54 @@ describe('DecodedRecords', () => {
     for (const memo of [new DecodedRecords(10), new DecodedRecords(0)]) {
       for (let i = 0; i < 3; i++) assert.deepStrictEqual(memo.decode('k', long), decodeRecord(long));
     }
+  });
+});
+
+describe('DecodedRecords: a record this process wrote', () => {
+  const cookies = fc.record({
+    maxAge: fc.option(fc.integer({ min: -1000, max: 1e10 }), { nil: undefined }),
+    domain: fc.option(fc.constantFrom('example.com', '.a.b'), { nil: undefined }),
+    secure: fc.option(fc.constantFrom(true, false, 'auto' as const), { nil: undefined }),
+    sameSite: fc.option(fc.constantFrom('lax' as const, 'strict' as const, true), { nil: undefined }),
+    partitioned: fc.option(fc.boolean(), { nil: undefined }),
+    priority: fc.option(fc.constantFrom('high' as const, 'Low' as const), { nil: undefined }),
+  });
+  const metas = fc.record(
+    {
+      v: fc.constant(1),
+      createdAt: fc.nat(),
+      authenticatedAt: fc.nat(),
+      issuedAt: fc.nat(),
+      seenAt: fc.nat(),
+      epoch: fc.nat(),
+      device: fc.record({ userAgent: fc.string(), ip: fc.constantFrom('192.0.2.0/24', '2001:db8::/48'), label: fc.string({ minLength: 1 }), seenAt: fc.nat() }, { requiredKeys: [] }),
+    },
+    { requiredKeys: ['v'] },
+  );
+  // Data an app may hold, reserved names and an own __proto__ among them.
+  const datas = fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('cookie', '__tessera', '__proto__', 'constructor')), fc.jsonValue());
+
+  it('is read back exactly as decodeRecord reads its JSON, on the first and later reads', () => {
+    fc.assert(
+      fc.property(cookies, metas, datas, (options, meta, data) => {
+        const memo = new DecodedRecords(10);
+        const cookie = new SessionCookie(options).data;
+        const dataJson = JSON.stringify(data);
+        const json = encodeRecord(cookie, dataJson, meta as RecordMeta);
+        memo.remember('k', json, { cookie, dataJson, meta: meta as RecordMeta });
+        for (let i = 0; i < 3; i++) assert.deepStrictEqual(outcome(() => asRead(memo.decode('k', json))), outcome(() => decodeRecord(json)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is parsed in full when the store holds other JSON under the key (another process wrote it)', () => {
+    const memo = new DecodedRecords(10);
+    const cookie = new SessionCookie({ maxAge: 1000 }).data;
+    const mine = encodeRecord(cookie, '{"n":1}', { v: 1 });
+    memo.remember('k', mine, { cookie, dataJson: '{"n":1}', meta: { v: 1 } });
+    const theirs = record({ n: 2 });
+    assert.deepStrictEqual(memo.decode('k', theirs), decodeRecord(theirs));
   });
 });
 

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { decodeRecord, type DecodedRecord } from './codec.js';
+import { decodeRecord, readMeta, type DecodedRecord, type RecordMeta } from './codec.js';
+import type { StoredCookie } from './session-cookie.js';
 import { GenerationalMap } from './generational-map.js';
 
 /** Longest JSON kept (longer records are parsed every time): bounds the memo's memory. */
@@ -22,6 +23,15 @@ interface Entry {
   json: string;
   /** Set on the second read of the same JSON: a record read once (written in between) is not kept. */
   decoded: DecodedRecord | undefined;
+  /** What this process encoded `json` from, when it wrote it: the next read needs only the data parsed. */
+  written: WrittenRecord | undefined;
+}
+
+/** The parts `encodeRecord` made a record's JSON of. */
+export interface WrittenRecord {
+  cookie: StoredCookie;
+  dataJson: string;
+  meta: RecordMeta;
 }
 
 /**
@@ -43,25 +53,50 @@ export class DecodedRecords {
     const entry = this.#entries.get(key);
     if (entry === undefined) {
       const decoded = decodeRecord(json);
-      this.#entries.set(key, { json, decoded: undefined });
+      this.#entries.set(key, { json, decoded: undefined, written: undefined });
       return decoded;
     }
     if (entry.json !== json) {
       entry.json = json;
       entry.decoded = undefined;
+      entry.written = undefined;
       return decodeRecord(json);
     }
     const known = entry.decoded;
     if (known !== undefined) return { cookie: known.cookie, data: copyJson(known.data) as Record<string, unknown>, dataJson: known.dataJson, meta: known.meta };
-    const decoded = decodeRecord(json);
+    const decoded = entry.written !== undefined ? fromWritten(entry.written) : decodeRecord(json);
+    entry.written = undefined;
     entry.decoded = { ...decoded, data: copyJson(decoded.data) as Record<string, unknown> };
     return decoded;
+  }
+
+  /**
+   * Notes that this process wrote `json` under `key`, encoded from `written` (`encodeRecord`),
+   * so its next read (the next request of a session that changes on every request) parses only
+   * the data. A record whose data holds a reserved key (`cookie`, `__tessera`) is left to
+   * `decodeRecord`, which alone knows how duplicated keys parse, as is data whose JSON is no object
+   * (a `toJSON` of the app's).
+   */
+  remember(key: string, json: string, written: WrittenRecord): void {
+    if (this.#capacity <= 0 || json.length > MAX_JSON_LENGTH) return;
+    const { dataJson } = written;
+    if (dataJson.charCodeAt(0) !== 123 /* { */ || dataJson.includes('"cookie"') || dataJson.includes('"__tessera"')) return;
+    this.#entries.set(key, { json, decoded: undefined, written });
   }
 
   /** An upper bound of the store keys kept (at most `capacity`). */
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/**
+ * What `decodeRecord` gives for the JSON `encodeRecord` made of `written`, parsing only the
+ * data. The cookie is the one encoded, whose `expires` is a `Date` where the JSON has its ISO
+ * string: both serialise, and read back (`SessionCookie.fromStored`), the same.
+ */
+function fromWritten(written: WrittenRecord): DecodedRecord {
+  return { cookie: written.cookie, data: JSON.parse(written.dataJson) as Record<string, unknown>, dataJson: written.dataJson, meta: readMeta(written.meta) };
 }
 
 /**

@@ -26,7 +26,7 @@ describe('engine memos: signed cookie values', () => {
     const first = (await manager.commitSession(session, { secure: false, cookieName: 'sid' })).setCookie!;
     const rotated = ['a new secret of at least thirty-two characters', TEST_SECRET];
     session.n = 2;
-    const second = (await manager.commitSession(session, { secure: false, cookieName: 'sid', secrets: rotated })).setCookie!;
+    const second = (await manager.commitNow(session, { secure: false, cookieName: 'sid', secrets: rotated })).setCookie!;
     const value = (line: string): string => decodeURIComponent(line.split(';', 1)[0]!.slice('sid='.length));
     assert.equal(value(first), signId(session.id, TEST_SECRET));
     assert.equal(value(second), signId(session.id, rotated[0]!));

@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { dataToJson, openValue, sealValue, type DecodedRecord, type OpenedValue } from './codec.js';
 import { OpenedValues } from './opened-values.js';
-import { DecodedRecords } from './decoded-records.js';
+import { DecodedRecords, type WrittenRecord } from './decoded-records.js';
 import { GenerationalMap } from './generational-map.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
@@ -121,6 +121,11 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const value = signId(id, secret);
     this.#signed.set(id, { secret, value });
     return value;
+  }
+
+  /** Notes that this process wrote `json` under `key`, encoded from `written` (see `DecodedRecords.remember`). @internal */
+  rememberWritten(key: string, json: string, written: WrittenRecord): void {
+    this.#decoded.remember(key, json, written);
   }
 
   /** `decodeRecord(json)` of a record read under store key `key`, answered from a memo for one already decoded (see `decoded-records.ts`). @internal */

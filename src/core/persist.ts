@@ -42,8 +42,10 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
     meta.epoch = state.epoch ??= now;
     meta.device = deviceMetaFor(state, now);
   }
-  const json = encodeRecord(session.cookie.data, dataJson, meta);
+  const cookie = session.cookie.data;
+  const json = encodeRecord(cookie, dataJson, meta);
   if (engine.config.cookieCache !== undefined) noteBuilt(state, key, json);
+  if (written) engine.rememberWritten(key, json, { cookie, dataJson, meta });
   const value = written ? engine.sealStoredValue(json, key) : sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
   if (state.userKey !== undefined) record.userKey = state.userKey;
