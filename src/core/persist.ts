@@ -43,6 +43,9 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
     meta.device = deviceMetaFor(state, now);
   }
   const cookie = session.cookie.data;
+  // The expiry as JSON writes it, before serialising: JSON.stringify takes a slower path for an
+  // object that holds a Date (about half the cost of the cookie's JSON).
+  if (cookie.expires instanceof Date) cookie.expires = cookie.expires.toJSON();
   const json = encodeRecord(cookie, dataJson, meta);
   if (engine.config.cookieCache !== undefined) noteBuilt(state, key, json);
   if (written) engine.rememberWritten(key, json, { cookie, dataJson, meta });

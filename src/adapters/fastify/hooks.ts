@@ -15,6 +15,7 @@ import type { SessionManager } from '../../core/manager.js';
 import type { CommitResult } from '../../core/engine-types.js';
 import { setCookieLines } from '../../core/set-cookie-lines.js';
 import { holdRawReply } from './raw-reply.js';
+import { releaseUnusedHold } from '../node/commit-before-head.js';
 import { varyWithCookie } from '../node/vary.js';
 
 /** Where a request keeps its commit's progress (a request decorator, so Fastify's request shape stays fixed). */
@@ -77,10 +78,13 @@ export function commitHook(manager: SessionManager<object>) {
     }
     commit.phase = 'committing';
     addVaryCookie(reply);
+    // A streamed payload goes out after the head: the session may still change while it does,
+    // and the raw hold saves what changed before the end. Any other payload needs the hold no more.
+    const streamed = streamsPayload(payload);
+    if (!streamed) releaseUnusedHold(reply.raw);
     let result: CommitResult | Promise<CommitResult>;
     try {
-      // A streamed payload goes out after the head: the session may still change while it does.
-      result = manager.commitNow(session, streamsPayload(payload) ? { secure: commit.secure, cookieName: commit.cookieName, streamed: true } : commit);
+      result = manager.commitNow(session, streamed ? { secure: commit.secure, cookieName: commit.cookieName, streamed: true } : commit);
     } catch (error) {
       failed(reply, commit);
       throw error;

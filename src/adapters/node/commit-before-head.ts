@@ -101,6 +101,17 @@ export function setHeaderBeforeHead(res: ServerResponse, name: string, value: st
 }
 
 /**
+ * Lets a held response go straight to Node again when nothing of it has reached the hold yet:
+ * its session was committed another way (Fastify's `onSend`), so holding it would only re-check
+ * every call Node checks anyway. A hold that already took a call, or one installed as own-property
+ * wrappers, stays.
+ */
+export function releaseUnusedHold(res: ServerResponse): void {
+  const hold = held.get(res);
+  if (hold !== undefined && hold.state === 'open' && !hold.sent) held.delete(res);
+}
+
+/**
  * Defers `res`'s head and body until `commit()` settles. `commit` returns (or resolves to) the
  * `Set-Cookie` value(s) to append (a string, a list, or `undefined`); a value returned synchronously lets the response go out at
  * once. If it throws or rejects, the buffered response is dropped, its headers are reset, and
