@@ -27,7 +27,7 @@
 import type { ServerResponse } from 'node:http';
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 import type { SessionManager } from '../../core/manager.js';
-import { commitBeforeHead } from '../node/commit-before-head.js';
+import { commitBeforeHead, releaseUnusedHold } from '../node/commit-before-head.js';
 import { defineSessionAccessor, kCommit, type SessionContext } from './context-session.js';
 import { RequestCommit } from './request-commit.js';
 import './context-types.js';
@@ -112,8 +112,12 @@ export function session<StateT = DefaultState, ContextT = DefaultContext>(manage
       failure = { error };
     }
     try {
-      const outcome = commit.commit(streamsLater(ctx));
+      const streamed = streamsLater(ctx);
+      const outcome = commit.commit(streamed);
       if (outcome !== undefined) await outcome;
+      // Committed, and no body that streams on (whose late changes the hold saves at its end):
+      // Koa's own writes need the hold no more.
+      if (!streamed) releaseUnusedHold(res);
     } catch (error) {
       // A head that is out (sent around the hold, or promised to the app by a held writeHead)
       // leaves Koa's error handling nothing to answer with: cut the response off, never leave
