@@ -32,9 +32,10 @@ async function logIn(port: number): Promise<string[] | undefined> {
   for (let i = 0; i < SESSIONS; i++) {
     const res = await fetch(`http://127.0.0.1:${port}/login?u=user-${i}`, { method: 'POST' });
     await res.text();
-    const cookie = res.headers.getSetCookie()[0]?.split(';', 1)[0];
-    if (cookie === undefined) return undefined;
-    cookies.push(cookie);
+    // Every cookie set (koa-session signs with a second one).
+    const set = res.headers.getSetCookie().map((line) => line.split(';', 1)[0] as string);
+    if (set.length === 0) return undefined;
+    cookies.push(set.join('; '));
   }
   return cookies;
 }
