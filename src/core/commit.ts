@@ -112,7 +112,7 @@ function sessionCookieHeader(engine: SessionEngine, session: Session, ctx: Commi
   if (secret === undefined) throw new TesseraError('ERR_SECRET_MISSING', 'secret option required for sessions');
   let header: string;
   try {
-    header = session.cookie.serialize(ctx.cookieName, engine.signedId(session.id, secret), ctx.secure);
+    header = session.cookie.serialize(ctx.cookieName, engine.memos.signedId(session.id, secret), ctx.secure);
   } catch (cause) {
     throw new TesseraError('ERR_COOKIE_SERIALIZE', (cause as Error).message, { cause });
   }

@@ -123,7 +123,7 @@ export class CookieCache {
     const json = text.slice(split + 1);
     try {
       head = JSON.parse(text.slice(0, split));
-      decoded = engine.decodeStoredJson(key, json);
+      decoded = engine.memos.decode(key, json);
     } catch {
       return undefined;
     }

@@ -129,7 +129,7 @@ async function openLive(engine: SessionEngine, key: string, userKey: string, now
   const { config } = engine;
   const record = await engine.callStore('get', () => config.store.get(key));
   if (record === undefined || record.userKey !== userKey) return undefined;
-  const opened = engine.openStoredValue(record.value, key);
+  const opened = engine.memos.open(record.value, key);
   if (!opened.ok || readForward(opened.json) !== undefined) return undefined;
   let decoded: DecodedRecord;
   try {

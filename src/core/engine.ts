@@ -9,15 +9,12 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { dataToJson, openValue, sealValue, type DecodedRecord, type OpenedValue } from './codec.js';
-import { OpenedValues } from './opened-values.js';
-import { DecodedRecords, type WrittenRecord } from './decoded-records.js';
-import { GenerationalMap } from './generational-map.js';
+import { dataToJson, type DecodedRecord } from './codec.js';
+import { RecordMemos } from './record-memos.js';
 import { commitRemainder, commitSession } from './commit.js';
 import { SignedCookieReader } from './cookie-reader.js';
 import { StoreError, TesseraError, type StoreOperation } from './errors.js';
 import { fingerprint } from './fingerprint.js';
-import { hashStoreKey } from './keys.js';
 import { isFresh, loginSession, markReauthenticated, type LoginOptions } from './login.js';
 import { findRecord } from './find-record.js';
 import type { Duration } from './duration.js';
@@ -26,7 +23,7 @@ import { writeSession } from './persist.js';
 import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
 import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
-import { signId, type Secret } from './signature.js';
+import type { Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
 import { countEvent, reportCircuit } from './metrics.js';
@@ -43,12 +40,8 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
 
   /** Verifies the signed cookie values requests carry. */
   readonly #cookies: SignedCookieReader;
-  /** Sealed store values that already opened (see `opened-values.ts`). */
-  readonly #opened = new OpenedValues(5_000);
-  /** Signed cookie values of recently written sessions, by ID (with the secret that signed them). */
-  readonly #signed = new GenerationalMap<string, { secret: string; value: string }>(10_000);
-  /** Records already decoded, by store key (see `decoded-records.ts`). */
-  readonly #decoded = new DecodedRecords(5_000);
+  /** Opened, decoded and signed values this process has seen (see `record-memos.ts`). @internal */
+  readonly memos: RecordMemos;
   /** Fails store calls fast while the store is down; none without `config.outage`. */
   readonly #guard: StoreGuard | undefined;
   /** The cookie cache (see `cookie-cache.ts`); none without `config.cookieCache`. @internal */
@@ -58,6 +51,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     super();
     this.config = config;
     this.#cookies = new SignedCookieReader(() => this.config.secrets, config.maxCookieLength);
+    this.memos = new RecordMemos(config.keyring);
     const breaker = config.outage?.circuitBreaker;
     if (breaker) {
       this.#guard = new StoreGuard(config.store, breaker, config.clock, (state) => {
@@ -78,7 +72,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
    * The only place a key is derived: stores never see an ID when hashing is on.
    */
   storeKey(id: string): string {
-    return this.config.hashStoreKeys === true ? hashStoreKey(id) : id;
+    return this.config.hashStoreKeys === true ? this.memos.hashedKey(id) : id;
   }
 
   /**
@@ -91,58 +85,6 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     const key = this.storeKey(state.id);
     state.keyMemo = { id: state.id, key };
     return key;
-  }
-
-  /**
-   * The JSON of a stored value read under `key` (`openValue`), answered from a memo for a sealed
-   * value that already opened under that key, so an unchanged session is not decrypted on every
-   * read. @internal
-   */
-  openStoredValue(value: string, key: string): OpenedValue {
-    const keyring = this.config.keyring;
-    if (keyring === undefined) return openValue(value, key, undefined);
-    const known = this.#opened.get(value, key);
-    if (known !== undefined) return { ok: true, json: known };
-    const opened = openValue(value, key, keyring);
-    // Only what was sealed (a plaintext value accepted with `acceptPlaintext` costs nothing to open).
-    if (opened.ok && opened.json !== value) this.#opened.remember(value, key, opened.json);
-    return opened;
-  }
-
-  /**
-   * `signId(id, secret)`, remembered for string secrets: every write sends the cookie again (its
-   * expiry moved), and the same session's next write would compute the same HMAC. (A Buffer
-   * secret may change its bytes in place, so it is signed afresh.) @internal
-   */
-  signedId(id: string, secret: Secret): string {
-    if (typeof secret !== 'string') return signId(id, secret);
-    const known = this.#signed.get(id);
-    if (known !== undefined && known.secret === secret) return known.value;
-    const value = signId(id, secret);
-    this.#signed.set(id, { secret, value });
-    return value;
-  }
-
-  /** Notes that this process wrote `json` under `key`, encoded from `written` (see `DecodedRecords.remember`). @internal */
-  rememberWritten(key: string, json: string, written: WrittenRecord): void {
-    this.#decoded.remember(key, json, written);
-  }
-
-  /** `decodeRecord(json)` of a record read under store key `key`, answered from a memo for one already decoded (see `decoded-records.ts`). @internal */
-  decodeStoredJson(key: string, json: string): DecodedRecord {
-    return this.#decoded.decode(key, json);
-  }
-
-  /**
-   * The value a store keeps for a record's JSON under `key` (`sealValue`). A sealed value is
-   * remembered as opened, so the next read of a session this request writes (the common
-   * write-then-read) is not decrypted: it opens to this very JSON, under this very key. @internal
-   */
-  sealStoredValue(json: string, key: string): string {
-    const keyring = this.config.keyring;
-    const value = sealValue(json, key, keyring);
-    if (keyring !== undefined) this.#opened.remember(value, key, json);
-    return value;
   }
 
   /** Runs one store call under the configured deadline (see `store-call.ts`). @internal */

@@ -80,7 +80,7 @@ async function expire(engine: SessionEngine, key: string, limit: ExpiredLimit | 
  * session". With `report` false: quietly, `undefined` for anything but a record or a forward.
  */
 function decodeStored(engine: SessionEngine, key: string, record: StoreRecord, report: boolean): DecodedRecord | Forward | undefined {
-  const opened = engine.openStoredValue(record.value, key);
+  const opened = engine.memos.open(record.value, key);
   if (!opened.ok) {
     if (report && engine.listenerCount('invalidRecord') > 0) engine.emit('invalidRecord', { key, reason: opened.reason });
     return undefined;
@@ -88,7 +88,7 @@ function decodeStored(engine: SessionEngine, key: string, record: StoreRecord, r
   const forward = readForward(opened.json);
   if (forward !== undefined) return forward;
   try {
-    return engine.decodeStoredJson(key, opened.json);
+    return engine.memos.decode(key, opened.json);
   } catch (cause) {
     if (!report) return undefined;
     throw new StoreError('get', `session store returned an unreadable session: ${(cause as Error).message}`, { cause });

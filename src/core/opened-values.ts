@@ -4,7 +4,7 @@
  *
  * Decrypting is cheap in itself (AES-GCM of a few hundred bytes), but each open builds a
  * native decipher object, and under HTTP load those cost far more than a micro-benchmark shows.
- * Only values that authenticated, or that this process sealed itself on a write (`sealStoredValue`:
+ * Only values that authenticated, or that this process sealed itself on a write (`RecordMemos.seal`:
  * the next read of a written session is not decrypted either), are kept, each with the store key
  * it was opened (or sealed) under: a
  * value copied under another key misses (the key is part of the AAD) and is decrypted, and

@@ -48,8 +48,8 @@ export function buildRecord(engine: SessionEngine, session: Session, key: string
   if (cookie.expires instanceof Date) cookie.expires = cookie.expires.toJSON();
   const json = encodeRecord(cookie, dataJson, meta);
   if (engine.config.cookieCache !== undefined) noteBuilt(state, key, json);
-  if (written) engine.rememberWritten(key, json, { cookie, dataJson, meta });
-  const value = written ? engine.sealStoredValue(json, key) : sealValue(json, key, engine.config.keyring);
+  if (written) engine.memos.rememberWritten(key, json, { cookie, dataJson, meta });
+  const value = written ? engine.memos.seal(json, key) : sealValue(json, key, engine.config.keyring);
   const record: StoreRecord = { value, expiresAt: storeExpiry(engine, session, now) };
   if (state.userKey !== undefined) record.userKey = state.userKey;
   // Nothing written and nobody logged in: a bounded store may drop it first (a flood of

@@ -1,9 +1,10 @@
-// The engine's per-process memos answer exactly what the work they save would.
+// The engine's per-process memos (record-memos.ts) answer exactly what the work they save would.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SessionManager } from '../session-manager.js';
 import { signId } from './signature.js';
+import { hashStoreKey } from './keys.js';
 import { TEST_SECRET } from '../../test/helpers/session-client.js';
 
 describe('engine memos: signed cookie values', () => {
@@ -12,10 +13,10 @@ describe('engine memos: signed cookie values', () => {
     const other = 'another secret of at least thirty-two characters';
     const buffer = randomBytes(32);
     for (const secret of [TEST_SECRET, TEST_SECRET, other, TEST_SECRET, buffer, buffer, other]) {
-      assert.equal(manager.signedId('id-1', secret), signId('id-1', secret));
+      assert.equal(manager.memos.signedId('id-1', secret), signId('id-1', secret));
     }
     buffer[0] = (buffer[0] as number) ^ 1;
-    assert.equal(manager.signedId('id-1', buffer), signId('id-1', buffer), 'a Buffer changed in place');
+    assert.equal(manager.memos.signedId('id-1', buffer), signId('id-1', buffer), 'a Buffer changed in place');
   });
 
   it('a rotated secret signs the next write of a session: its cookie verifies under the new secret only', async () => {
@@ -30,5 +31,15 @@ describe('engine memos: signed cookie values', () => {
     const value = (line: string): string => decodeURIComponent(line.split(';', 1)[0]!.slice('sid='.length));
     assert.equal(value(first), signId(session.id, TEST_SECRET));
     assert.equal(value(second), signId(session.id, rotated[0]!));
+  });
+});
+
+describe('engine memos: hashed store keys', () => {
+  it('give the SHA-256 store key of each ID, through churn beyond the memo', () => {
+    const manager = new SessionManager({ secret: TEST_SECRET, warn: () => {} });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 25_000; i += 7) assert.equal(manager.memos.hashedKey(`id-${i}`), hashStoreKey(`id-${i}`));
+    }
+    assert.equal(manager.storeKey('abc'), hashStoreKey('abc'));
   });
 });
