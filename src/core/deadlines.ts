@@ -60,7 +60,6 @@ export class DeadlineQueue {
   #fire(): void {
     this.#timer = undefined;
     const now = Math.max(performance.now(), this.#armedFor);
-    this.#dropSettled();
     const entries = this.#entries;
     while (this.#head < entries.length && entries[this.#head]!.at <= now) {
       const entry = entries[this.#head++]!;
@@ -68,6 +67,7 @@ export class DeadlineQueue {
       entry.expire = undefined;
       expire?.();
     }
+    // Settled entries behind the expired ones go too, so the timer is set for one still waiting.
     this.#dropSettled();
     if (this.#head < this.#entries.length) this.#arm(this.#entries[this.#head]!.at);
   }

@@ -12,8 +12,9 @@ import { TEST_SECRET } from '../../test/helpers/session-client.js';
 
 const COOKIE = { originalMaxAge: 60_000, expires: '2030-01-01T00:00:00.000Z', httpOnly: true, path: '/' };
 /**
- * A decoded record with its cookie as JSON keeps it: a record this process wrote keeps the
- * cookie it encoded (its expiry a Date, not the ISO string), which reads back the same.
+ * A decoded record with its cookie as JSON keeps it: these tests hand `remember` the cookie as
+ * `SessionCookie.data` gives it (its expiry a Date; `persist.ts` writes the ISO string), which
+ * must read back the same.
  */
 function asRead(decoded: DecodedRecord): DecodedRecord {
   const cookie = JSON.parse(JSON.stringify(decoded.cookie)) as StoredCookie;

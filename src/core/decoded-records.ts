@@ -92,8 +92,9 @@ export class DecodedRecords {
 
 /**
  * What `decodeRecord` gives for the JSON `encodeRecord` made of `written`, parsing only the
- * data. The cookie is the one encoded, whose `expires` is a `Date` where the JSON has its ISO
- * string: both serialise, and read back (`SessionCookie.fromStored`), the same.
+ * data. The cookie is the one encoded: `persist.ts` turns its expiry into the ISO string the JSON
+ * holds before encoding (a `Date` left there would serialise, and read back through
+ * `SessionCookie.fromStored`, the same).
  */
 function fromWritten(written: WrittenRecord): DecodedRecord {
   return { cookie: written.cookie, data: JSON.parse(written.dataJson) as Record<string, unknown>, dataJson: written.dataJson, meta: readMeta(written.meta) };
