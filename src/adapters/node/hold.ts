@@ -56,6 +56,11 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
+/** What a forgotten hold's callbacks became; it is never called again (it no longer holds anything). */
+function forgotten(): never {
+  throw new Error('tessera: a released hold was used');
+}
+
 /** One held response (see the module comment). */
 export class Hold {
   state: HoldState = 'open';
@@ -91,13 +96,24 @@ export class Hold {
     /** The methods the response had before it was held: what a released call goes to. */
     readonly original: Readonly<Record<Method, Fn>>,
     readonly node: NodeMethods,
-    readonly commit: Commit,
-    readonly onError: (error: unknown) => void,
-    readonly finish: (() => Promise<void>) | undefined,
+    private commit: Commit,
+    private onError: (error: unknown) => void,
+    private finish: (() => Promise<void>) | undefined,
   ) {
     this.before = res.getHeaders();
     const flags = res as unknown as RemovedFlags;
     this.removedBefore = [flags._removedContLen, flags._removedTE, flags._removedConnection];
+  }
+
+  /**
+   * Lets go of the request's callbacks once the hold is dropped unused (`releaseUnusedHold`), so
+   * a hold that outlives its request (see `held` in commit-before-head.ts) keeps none of it alive.
+   */
+  forget(): void {
+    this.commit = forgotten;
+    this.onError = forgotten;
+    this.finish = undefined;
+    this.onDone = undefined;
   }
 
   /** A call to one of the held methods, with the `this` it was made on. */
