@@ -70,7 +70,7 @@ export type Framework = 'express' | 'fastify' | 'koa' | 'hono' | 'node';
 export interface Contender {
   /** Id used on the command line and in the results (`BENCH_ONLY`, `BENCH_PROFILE`). */
   id: string;
-  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-n for the cookie cache pair; o-aa for the other frameworks). */
+  /** The letter of the contender in the brief (a-j; k-l for the security-cost pair; m-n for the cookie cache pair; o-ab for the other frameworks). */
   letter: string;
   /** The framework its server runs on: Express 5 (bench/servers/app.ts) unless said otherwise. */
   framework: Framework;
@@ -126,6 +126,7 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'hono-ts', letter: 'x', framework: 'hono', label: 'Hono + tessera/hono + MemoryStore', needs: [HONO], services: [] },
   { id: 'node-bare', letter: 'z', framework: 'node', label: 'bare node:http, no session', needs: [], services: [], sessionless: true },
   { id: 'node-ts', letter: 'aa', framework: 'node', label: 'node:http + tessera/node + MemoryStore', needs: [NODE], services: [] },
+  { id: 'node-floor', letter: 'ab', framework: 'node', label: 'node:http + the least a session does, by hand (signed cookie, Map of JSON)', needs: [], services: [] },
 ];
 
 /** A ratio reported per route: `tessera / peer` throughput, median over rounds. */
@@ -154,6 +155,9 @@ export const PAIRS: readonly Pair[] = [
   { tessera: 'hono-ts', peer: 'hono-peer', targets: { read: 1.2, modify: 1.0 } },
   { tessera: 'hono-ts', peer: 'hono-peer-cookie', targets: {} },
   { tessera: 'node-ts', peer: 'node-bare', targets: { read: 0.9 } },
+  // For the target above: what share of a bare request the least any session does already costs.
+  { tessera: 'node-floor', peer: 'node-bare', targets: {} },
+  { tessera: 'node-ts', peer: 'node-floor', targets: {} },
 ];
 
 /** True when `BENCH_ONLY` (ids or frameworks) selects `contender`, or when it is unset. */

@@ -40,6 +40,7 @@ const FACTORIES: Record<string, () => Promise<Factory>> = {
   'hono-ts': async () => (await import('./hono.js')).honoTessera,
   'node-bare': async () => (await import('./node.js')).nodeBare,
   'node-ts': async () => (await import('./node.js')).nodeTessera,
+  'node-floor': async () => (await import('./node.js')).nodeFloor,
 };
 
 /** Listens on a free port of 127.0.0.1: the Express app around the middleware, or the contender's own server. */

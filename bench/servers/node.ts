@@ -1,16 +1,19 @@
 /**
  * node:http contenders, no framework at all: bare (z, a plain object per request in place of a
- * session, like contender a) and `tessera/node` on MemoryStore (aa), the purest view of Tessera's
- * own cost per request.
+ * session, like contender a), `tessera/node` on MemoryStore (aa), the purest view of Tessera's
+ * own cost per request, and a floor (ab): the least any server-side session does, written out
+ * by hand, to show what share of a bare request that least already costs.
  *
  * @module
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { parse as parseCookies } from 'cookie';
 import { listening, type Factory } from './built.js';
 import { createRoutes, routeOf, type Answer, type BenchData } from './routes.js';
 import { tesseraMemory } from './tessera.js';
 import { importTessera } from './untyped.js';
-import { loggedInData } from '../session-data.js';
+import { loggedInData, MAX_AGE, SECRET } from '../session-data.js';
 
 /** Answers as Express's `res.type('text').send(body)` does (without an ETag: the Express app disables it). */
 function send(res: ServerResponse, answer: Answer): void {
@@ -18,8 +21,12 @@ function send(res: ServerResponse, answer: Answer): void {
   res.end(answer.body);
 }
 
-/** A node:http server running the four routes on the data `load` gives each request. */
-function nodeServer(load: (req: IncomingMessage, res: ServerResponse) => Promise<BenchData> | BenchData, cleanup: () => Promise<void>) {
+/** A node:http server running the four routes on the data `load` gives each request (and `commit` ends). */
+function nodeServer(
+  load: (req: IncomingMessage, res: ServerResponse) => Promise<BenchData> | BenchData,
+  cleanup: () => Promise<void>,
+  commit: (res: ServerResponse, data: BenchData) => void = () => {},
+) {
   const steps = createRoutes();
   const server = createServer((req, res) => {
     const key = routeOf(req.method, req.url);
@@ -28,7 +35,11 @@ function nodeServer(load: (req: IncomingMessage, res: ServerResponse) => Promise
       return;
     }
     Promise.resolve(load(req, res)).then(
-      (data) => send(res, steps[key](data, req.url)),
+      (data) => {
+        const answer = steps[key](data, req.url);
+        commit(res, data);
+        send(res, answer);
+      },
       (error: unknown) => {
         const status = (error as { status?: number }).status ?? 500;
         if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
@@ -50,4 +61,43 @@ export const nodeTessera: Factory = async () => {
   const { nodeSessions } = await importTessera<TesseraNodeModule>('adapters/node/index.js');
   const sessions = nodeSessions(setup.manager);
   return nodeServer(async (req, res) => (await sessions.load(req, res)) as BenchData, () => setup.close());
+};
+
+/**
+ * The floor (ab): what any server-side session must do per request, and nothing more. Parse the
+ * `Cookie` header (the `cookie` package), check the `s:<id>.<HMAC-SHA256>` signature
+ * (`node:crypto`, constant-time), read the session's JSON from a `Map` and parse it, and at the
+ * end compare the data's JSON to tell whether to write it back (and send a cookie for a new one).
+ * No expiry, no store deadline, no rotation, no response hold: a lower bound, not a library.
+ */
+export const nodeFloor: Factory = async () => {
+  const sessions = new Map<string, string>();
+  const loaded = new WeakMap<BenchData, { id: string | undefined; json: string }>();
+  const sign = (id: string): string => `s:${id}.${createHmac('sha256', SECRET).update(id).digest('base64').replace(/=+$/, '')}`;
+  const unsign = (value: string): string | undefined => {
+    const dot = value.lastIndexOf('.');
+    if (!value.startsWith('s:') || dot < 0) return undefined;
+    const id = value.slice(2, dot);
+    const expected = Buffer.from(sign(id));
+    const given = Buffer.from(value);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? id : undefined;
+  };
+  const load = (req: IncomingMessage): BenchData => {
+    const header = req.headers.cookie;
+    const signed = header === undefined ? undefined : parseCookies(header)['sid'];
+    const id = signed === undefined ? undefined : unsign(signed);
+    const json = id === undefined ? undefined : sessions.get(id);
+    const data = (json === undefined ? {} : JSON.parse(json)) as BenchData;
+    loaded.set(data, { id: json === undefined ? undefined : id, json: json ?? '{}' });
+    return data;
+  };
+  const commit = (res: ServerResponse, data: BenchData): void => {
+    const before = loaded.get(data)!;
+    const json = JSON.stringify(data);
+    if (json === before.json) return;
+    const id = before.id ?? randomBytes(32).toString('base64url');
+    sessions.set(id, json);
+    if (before.id === undefined) res.setHeader('Set-Cookie', `sid=${encodeURIComponent(sign(id))}; Path=/; Max-Age=${MAX_AGE / 1000}; HttpOnly; SameSite=Lax`);
+  };
+  return nodeServer(load, async () => {}, commit);
 };
