@@ -107,7 +107,7 @@ export class Hold {
 
   /**
    * Lets go of the request's callbacks once the hold is dropped unused (`releaseUnusedHold`), so
-   * a hold that outlives its request (see `held` in commit-before-head.ts) keeps none of it alive.
+   * a hold that outlives its request (see there why one can) keeps none of it alive.
    */
   forget(): void {
     this.commit = forgotten;
