@@ -35,7 +35,11 @@ function accessApp(kind: 'MemoryStore' | 'session-file-store', dirs: string[]): 
     app.get('/peek', (req, res, next) => {
       s(req).get!(String(req.query.id), (err: unknown, sess: Record<string, any> | null | undefined) => {
         if (err) return next(err);
-        res.json(sess ? { user: sess.user, cookieKeys: Object.keys(sess.cookie).sort(), maxAge: sess.cookie.originalMaxAge, expiresType: typeof sess.cookie.expires } : null);
+        // express-session records `originalMaxAge` as 59999 when a millisecond ticks between its
+        // two clock reads (the drop-in reads the clock once: 60000), so both are compared to the
+        // second; a wrong lifetime still differs.
+        const maxAgeSeconds = Math.round(sess?.cookie.originalMaxAge / 1000);
+        res.json(sess ? { user: sess.user, cookieKeys: Object.keys(sess.cookie).sort(), maxAgeSeconds, expiresType: typeof sess.cookie.expires } : null);
       });
     });
     app.get('/admin/count', (req, res, next) => {
