@@ -9,6 +9,8 @@
  * server's CPU, from schedstat. CPU time is far steadier than throughput on a shared machine:
  * time spent waiting for a core is not counted. The sides alternate slice by slice; the median
  * per-round ratio b / a (above 1: a spent less CPU per request) is printed with its spread.
+ * When either side uses Redis, the Redis server's own CPU per request is counted too (it runs on
+ * the same cores in the benchmark, so a costlier command takes time from the server under test).
  * It is a quick check while working on a cost, not the benchmark: `npm run bench` is.
  *
  * @module
@@ -17,6 +19,7 @@ import { Connection, processCpu } from './http-cpu.js';
 import { CONTENDERS } from './config.js';
 import { buildTessera } from './build.js';
 import { hasTaskset, startServer, type Server } from './processes.js';
+import { connect } from './servers/redis.js';
 
 const [a = '', b = '', route = 'read', requests = '20000', rounds = '5'] = process.argv.slice(2);
 const SESSIONS = 1000;
@@ -51,10 +54,25 @@ interface Side {
   server: Server;
   connections: Connection[];
   requests: string[];
+  /** Redis server CPU µs per request, summed over the side's slices. */
+  redis: number;
 }
 
-async function drive(side: Side, n: number): Promise<number> {
+/** The local Redis server's pid, when a contender needs Redis (its CPU is counted per side). */
+async function redisPid(): Promise<number | undefined> {
+  if (!CONTENDERS.some((c) => (c.id === a || c.id === b) && c.services.includes('redis'))) return undefined;
+  const client = await connect();
+  try {
+    const match = /process_id:(\d+)/.exec(await client.info('server'));
+    return match ? Number(match[1]) : undefined;
+  } finally {
+    await client.quit();
+  }
+}
+
+async function drive(side: Side, n: number, redis?: number): Promise<number> {
   const start = processCpu(side.server.pid);
+  const redisStart = redis === undefined ? 0 : processCpu(redis);
   let next = 0;
   await Promise.all(
     side.connections.map(async (connection) => {
@@ -64,6 +82,7 @@ async function drive(side: Side, n: number): Promise<number> {
       }
     }),
   );
+  if (redis !== undefined) side.redis += (processCpu(redis) - redisStart) / n;
   return (processCpu(side.server.pid) - start) / n;
 }
 
@@ -83,7 +102,9 @@ async function main(): Promise<void> {
       server,
       connections: Array.from({ length: 10 }, () => new Connection(server.port)),
       requests: (pools[i] ?? fallback).map(requestFor),
+      redis: 0,
     }));
+    const redis = await redisPid();
     const n = Number(requests);
     const slice = Math.ceil(n / SLICES);
     for (const side of sides) await drive(side, n); // warm-up
@@ -92,13 +113,17 @@ async function main(): Promise<void> {
       const sum = [0, 0];
       for (let i = 0; i < SLICES; i++) {
         const order = (i + round) % 2 === 0 ? [0, 1] : [1, 0];
-        for (const s of order) sum[s]! += (await drive(sides[s]!, slice)) / SLICES;
+        for (const s of order) sum[s]! += (await drive(sides[s]!, slice, redis)) / SLICES;
       }
       perRound.push([sum[0]!, sum[1]!]);
     }
     const ratios = perRound.map(([x, y]) => y / x);
     console.log(`${route}: CPU µs/request, median of ${rounds} rounds x ${n}: ${a} ${median(perRound.map((r) => r[0])).toFixed(1)}, ${b} ${median(perRound.map((r) => r[1])).toFixed(1)}`);
     console.log(`ratio ${b} / ${a} (throughput ${a} / ${b} if CPU-bound): ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
+    if (redis !== undefined) {
+      const each = sides.map((side) => `${side.id} ${(side.redis / SLICES / Number(rounds)).toFixed(1)}`).join(', ');
+      console.log(`Redis server CPU µs/request, mean over all rounds: ${each}`);
+    }
     for (const side of sides) side.connections.forEach((c) => c.close());
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

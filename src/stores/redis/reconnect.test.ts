@@ -11,7 +11,7 @@ import type { StoreRecord } from '../../core/store.js';
 import { PrivateRedis, redisServerInstalled, sparePort } from '../../../test/helpers/redis-server.js';
 import { skipUnless } from '../../../test/helpers/services.js';
 import { RedisStore, type RedisClientLike } from './index.js';
-import { GET_WITH_EXPIRY } from './scripts.js';
+import { WRITE_VERSIONED } from './scripts.js';
 
 const HOUR = 3_600_000;
 const rec = (value: string, userKey?: string): StoreRecord =>
@@ -117,10 +117,10 @@ for (const [driver, open] of Object.entries(drivers)) {
       await server.start();
       await until('the client has reconnected', () => clients.ready(client));
       // The restarted server lost its script cache: the store must fall back to EVAL by itself.
-      assert.deepEqual(await clients.command(client, ['SCRIPT', 'EXISTS', GET_WITH_EXPIRY.sha]), [0]);
+      assert.deepEqual(await clients.command(client, ['SCRIPT', 'EXISTS', WRITE_VERSIONED.sha]), [0]);
       assert.equal(await store.get('k'), undefined, 'an empty server (no persistence) has no session');
-      assert.deepEqual(await clients.command(client, ['SCRIPT', 'EXISTS', GET_WITH_EXPIRY.sha]), [1]);
       await store.set('k', rec('after', 'u'));
+      assert.deepEqual(await clients.command(client, ['SCRIPT', 'EXISTS', WRITE_VERSIONED.sha]), [1]);
       assert.equal((await store.get('k'))?.value, 'after');
       assert.deepEqual(await store.listByUser('u'), ['k']);
     });

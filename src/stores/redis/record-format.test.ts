@@ -4,20 +4,22 @@ import { decodePayload, encodePayload, owner, ownedBy } from './record-format.js
 
 describe('RedisStore record format', () => {
   it('writes the documented header, with and without a user', () => {
-    assert.equal(encodePayload('{"a":1}', undefined, 1), 't1;1\n{"a":1}');
-    assert.equal(encodePayload('v', 'alice@example.com', 42), 't1:alice%40example.com;42\nv');
+    assert.equal(encodePayload('{"a":1}', undefined, 1, 1_765_000_000_123), 't1;1;0001765000000123\n{"a":1}');
+    assert.equal(encodePayload('v', 'alice@example.com', 42, 5), 't1:alice%40example.com;42;0000000000000005\nv');
   });
 
   for (const userKey of [undefined, '', 'alice', 'a\nb', 'a;b', 'a%20b', 'ünïcødé 日本 😀', '{tag}', 't1\n', 't1;7\n']) {
     it(`round-trips the value, version and user ${JSON.stringify(userKey)}`, () => {
       const value = 't1;3\nlooks like a header\n😀;';
-      assert.deepEqual(decodePayload(encodePayload(value, userKey, 7)), { value, userKey, version: 7 });
+      const expiresAt = 1_765_000_000_123;
+      assert.deepEqual(decodePayload(encodePayload(value, userKey, 7, expiresAt)), { value, userKey, version: 7, expiresAt });
     });
   }
 
-  it('reads a string written before versions as version 0', () => {
-    assert.deepEqual(decodePayload('t1\nplain;1'), { value: 'plain;1', userKey: undefined, version: 0 });
-    assert.deepEqual(decodePayload('t1:alice%40example.com\n{"n":1}'), { value: '{"n":1}', userKey: 'alice@example.com', version: 0 });
+  it('reads a string written before versions as version 0, and one without an expiry as such', () => {
+    assert.deepEqual(decodePayload('t1\nplain;1'), { value: 'plain;1', userKey: undefined, version: 0, expiresAt: undefined });
+    assert.deepEqual(decodePayload('t1:alice%40example.com\n{"n":1}'), { value: '{"n":1}', userKey: 'alice@example.com', version: 0, expiresAt: undefined });
+    assert.deepEqual(decodePayload('t1:bob;3\nv;0001765000000123'), { value: 'v;0001765000000123', userKey: 'bob', version: 3, expiresAt: undefined });
   });
 
   it('keeps the header ASCII, so its length in characters is its length in bytes (GETRANGE counts bytes)', () => {
@@ -28,15 +30,20 @@ describe('RedisStore record format', () => {
 
   it("never takes one user's header for another's", () => {
     const head = (stored: string, user: string): string => stored.slice(0, owner(user).length + 1);
-    assert.ok(!ownedBy(head(encodePayload('v', 'alice2', 1), 'alice'), owner('alice')));
-    assert.ok(ownedBy(head(encodePayload('v', 'alice', 1), 'alice'), owner('alice')));
+    assert.ok(!ownedBy(head(encodePayload('v', 'alice2', 1, 5), 'alice'), owner('alice')));
+    assert.ok(ownedBy(head(encodePayload('v', 'alice', 1, 5), 'alice'), owner('alice')));
     assert.ok(ownedBy(head('t1:alice\nlegacy', 'alice'), owner('alice')), 'a string from before versions');
-    assert.ok(!ownedBy(head(encodePayload('v', undefined, 1), 'alice'), owner('alice')));
+    assert.ok(ownedBy(head('t1:alice;4\nlegacy', 'alice'), owner('alice')), 'a string from before expiries');
+    assert.ok(!ownedBy(head(encodePayload('v', undefined, 1, 5), 'alice'), owner('alice')));
     assert.ok(!ownedBy('', owner('alice')), 'a missing key');
   });
 
   it('reads strings in another format as "no session"', () => {
-    for (const stored of ['', 'plain', 't1', 't1x\nv', 't2\nv', 't1:no-newline', 't1:%E0%A4%A\nv', 't1;\nv', 't1;x\nv', 't1;01\nv', 't1:a;-1\nv']) {
+    const expiry = '0001765000000123';
+    for (const stored of [
+      '', 'plain', 't1', 't1x\nv', 't2\nv', 't1:no-newline', 't1:%E0%A4%A\nv', 't1;\nv', 't1;x\nv', 't1;01\nv', 't1:a;-1\nv',
+      `t1x;1;${expiry}\nv`, 't1;1;\nv', 't1;1;1765000000123\nv', 't1;1;-001765000000123\nv', `t1;1;${expiry};2\nv`, `t1;;${expiry}\nv`, `t1;1;${expiry}0000\nv`,
+    ]) {
       assert.equal(decodePayload(stored), undefined, JSON.stringify(stored));
     }
   });

@@ -10,6 +10,7 @@ import type { StoreRecord } from '../../core/store.js';
 import { deleteKeysWithPrefix, openSetup, redisSetupNames, setupAvailable, type RedisSetup } from '../../../test/helpers/redis-setups.js';
 import { skipUnless, uniqueName } from '../../../test/helpers/services.js';
 import { RedisStore, type RedisClientLike } from './index.js';
+import { encodePayload } from './record-format.js';
 
 const HOUR = 3_600_000;
 
@@ -41,10 +42,12 @@ for (const name of redisSetupNames) {
       const anonymous = rec('plain', HOUR);
       await store.set('layout1', mine);
       await store.set('layout2', anonymous);
-      assert.equal(await raw(sessionKey('layout1'), 'GET'), 't1:alice%40example.com;1\n{"n":1}');
-      assert.equal(await raw(sessionKey('layout2'), 'GET'), 't1;1\nplain');
+      const expiry = (at: number): string => String(at).padStart(16, '0');
+      assert.equal(await raw(sessionKey('layout1'), 'GET'), `t1:alice%40example.com;1;${expiry(mine.expiresAt)}\n{"n":1}`);
+      assert.equal(await raw(sessionKey('layout2'), 'GET'), `t1;1;${expiry(anonymous.expiresAt)}\nplain`);
+      assert.equal(await raw(sessionKey('layout2'), 'GET'), encodePayload('plain', undefined, 1, anonymous.expiresAt), 'the script and encodePayload agree');
       await store.set('layout2', anonymous);
-      assert.equal(await raw(sessionKey('layout2'), 'GET'), 't1;2\nplain', 'each write moves the version on');
+      assert.equal(await raw(sessionKey('layout2'), 'GET'), `t1;2;${expiry(anonymous.expiresAt)}\nplain`, 'each write moves the version on');
       assert.equal(Number(await raw(sessionKey('layout1'), 'PEXPIRETIME')), mine.expiresAt);
       const index = indexKey('alice@example.com');
       assert.equal(await raw(index, 'TYPE'), 'zset');
@@ -52,15 +55,45 @@ for (const name of redisSetupNames) {
       assert.equal(Number(await raw(index, 'PEXPIRETIME')), mine.expiresAt, 'the index expires with its last member');
     });
 
-    it('touch moves the expiry with PEXPIREAT, re-scores the index member and never rewrites the value', async () => {
+    it('touch moves the expiry in the header and with PEXPIREAT, re-scores the index member and never rewrites the value', async () => {
       const first = rec('kept', 60_000, 'bob');
       await store.set('t1', first);
       const later = first.expiresAt + HOUR;
       await store.touch('t1', { value: 'DECOY', expiresAt: later, userKey: 'bob' });
-      assert.equal(await raw(sessionKey('t1'), 'GET'), 't1:bob;1\nkept');
+      assert.equal(await raw(sessionKey('t1'), 'GET'), encodePayload('kept', 'bob', 1, later));
       assert.equal(Number(await raw(sessionKey('t1'), 'PEXPIRETIME')), later);
+      assert.deepEqual(await store.get('t1'), { value: 'kept', userKey: 'bob', version: 1, expiresAt: later });
       assert.equal(Number(await raw(indexKey('bob'), 'ZSCORE', 't1')), later);
       assert.equal(Number(await raw(indexKey('bob'), 'PEXPIRETIME')), later);
+    });
+
+    it('touch finds the expiry behind a header longer than 1 KiB, and rewrites one of another width', async () => {
+      const userKey = 'w'.repeat(1500);
+      await store.set('long-touch', rec('v', 60_000, userKey));
+      const later = Date.now() + HOUR;
+      await store.touch('long-touch', { value: '', expiresAt: later });
+      assert.deepEqual(await store.get('long-touch'), { value: 'v', userKey, version: 1, expiresAt: later });
+      assert.equal(Number(await raw(sessionKey('long-touch'), 'PEXPIRETIME')), later);
+      // An expiry past 16 digits (year 318,000; only a caller can force one) widens the field.
+      const far = 10_000_000_000_000_123;
+      await store.set('wide', { value: 'w;\n', expiresAt: far });
+      assert.equal((await store.get('wide'))?.expiresAt, far);
+      await store.touch('wide', { value: '', expiresAt: later });
+      assert.equal(await raw(sessionKey('wide'), 'GET'), encodePayload('w;\n', undefined, 1, later));
+      assert.deepEqual(await store.get('wide'), { value: 'w;\n', version: 1, expiresAt: later });
+    });
+
+    it('reads and touches a session written before the header carried its expiry, from the key itself', async () => {
+      await raw(sessionKey('no-expiry'), 'SET', 't1:lee;3\nold', 'PX', '60000');
+      const before = await store.get('no-expiry');
+      assert.equal(before?.expiresAt, Number(await raw(sessionKey('no-expiry'), 'PEXPIRETIME')));
+      assert.deepEqual({ ...before, expiresAt: 0 }, { value: 'old', userKey: 'lee', version: 3, expiresAt: 0 });
+      const later = Date.now() + HOUR;
+      await store.touch('no-expiry', { value: '', expiresAt: later });
+      assert.equal(await raw(sessionKey('no-expiry'), 'GET'), 't1:lee;3\nold', 'the old header is left as it was');
+      assert.equal((await store.get('no-expiry'))?.expiresAt, later);
+      assert.equal(await store.setIfVersion('no-expiry', rec('new', HOUR, 'lee'), 3), 4);
+      assert.equal((await raw(sessionKey('no-expiry'), 'GET') as string).split('\n')[0]?.split(';').length, 3, 'the next write adds the expiry');
     });
 
     it('touch of a missing session writes nothing, not even to the index', async () => {
@@ -103,7 +136,7 @@ for (const name of redisSetupNames) {
       assert.deepEqual({ ...legacy, expiresAt: 0 }, { value: 'old', userKey: 'kim', version: 0, expiresAt: 0 });
       assert.equal(await store.setIfVersion('legacy', rec('stale', HOUR, 'kim'), 1), false);
       assert.equal(await store.setIfVersion('legacy', rec('new', HOUR, 'kim'), 0), 1);
-      assert.equal(await raw(sessionKey('legacy'), 'GET'), 't1:kim;1\nnew');
+      assert.match(await raw(sessionKey('legacy'), 'GET') as string, /^t1:kim;1;[0-9]{16}\nnew$/);
       assert.deepEqual(await store.listByUser('kim'), ['legacy']);
       await raw(sessionKey('legacy2'), 'SET', 't1:kim\nold', 'PX', '60000');
       await raw(indexKey('kim'), 'ZADD', String(Date.now() + 60_000), 'legacy2');

@@ -9,8 +9,8 @@ import { boundedCalls, type Store, type StoreRecord, type UserEpochWatcher } fro
 import { epochMessage, watchEpochChannel } from './epoch-channel.js';
 import { withTimeout } from '../../core/with-timeout.js';
 import { adaptClient, replyNumber, replyString, type RedisClientLike, type RedisConnection } from './client-adapter.js';
-import { decodePayload, owner, ownedBy } from './record-format.js';
-import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, RAISE_TO, runScript, WRITE_VERSIONED } from './scripts.js';
+import { decodePayload, owner, ownedBy, type Payload } from './record-format.js';
+import { DELETE_IF_OWNED, GET_WITH_EXPIRY, INDEX_UPDATE, RAISE_TO, runScript, TOUCH_EXPIRY, WRITE_VERSIONED } from './scripts.js';
 import { checkStoreNumber } from '../../core/validate.js';
 
 /** Options of {@link RedisStore}. */
@@ -47,6 +47,14 @@ function toPxat(expiresAt: unknown): number {
   return Math.floor(expiresAt);
 }
 
+/** The record a decoded string holds. */
+function toRecord(payload: Payload, expiresAt: number): StoreRecord {
+  const record: StoreRecord = { value: payload.value, expiresAt };
+  if (payload.userKey !== undefined) record.userKey = payload.userKey;
+  record.version = payload.version;
+  return record;
+}
+
 function checkKey(key: unknown, what = 'key'): asserts key is string {
   if (typeof key !== 'string') throw new TypeError(`${what} must be a string, got ${typeof key}`);
 }
@@ -58,11 +66,11 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *
  * Key layout (`<prefix>` defaults to `tessera:`):
  * - `<prefix>s:<key>` - a string per session, expiring at `expiresAt` (PXAT): the header
- *   `t1;<version>\n`, or `t1:<encodeURIComponent(userKey)>;<version>\n` for a session with a
- *   user, then the value byte-for-byte. The version (1 on creation, +1 per write, unchanged by
- *   `touch`; a string from before versions, without `;<version>`, reads as 0) is kept in the
- *   header, beside the value on the same key, so `setIfVersion` checks and writes it in one
- *   script on one slot.
+ *   `t1;<version>;<expiresAt>\n`, or `t1:<encodeURIComponent(userKey)>;<version>;<expiresAt>\n`
+ *   for a session with a user, then the value byte-for-byte (`record-format.ts`). The version (1
+ *   on creation, +1 per write, unchanged by `touch`; a string from before versions reads as 0) and
+ *   the expiry (16 digits, moved by `touch`) are kept in the header, beside the value on the same
+ *   key, so `setIfVersion` checks and writes in one script on one slot, and `get` is one `GET`.
  * - `<prefix>u:{<userKey>}` - a sorted set per user: members are session keys (without the
  *   prefix), scores their `expiresAt`. Members whose score has passed are removed whenever the
  *   set is written (lazily, `ZREMRANGEBYSCORE`), and the set itself expires with its last member.
@@ -76,13 +84,14 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  * per session, each to the node owning that session.
  *
  * Cost per call (round trips; commands sent together count once):
- * - `get`: 1 - one `EVALSHA` returning the string and its `PEXPIRETIME` atomically (the first
- *   call on a node after a restart adds one `EVAL` when the node answers `NOSCRIPT`).
+ * - `get`: 1 - one `GET` (a string written before the header carried the expiry takes one more,
+ *   the `GET_WITH_EXPIRY` script).
  * - `set` / `setIfVersion`: 1 - one `EVALSHA` (`WRITE_VERSIONED`: read the header's version,
  *   check it for `setIfVersion`, `SET ... PXAT`), plus the index script alongside when the record
  *   has a `userKey`.
- * - `touch`: 1 - `PEXPIREAT`, which does nothing to a missing key; with a `userKey` the index
- *   script re-scores the member alongside it, so the index never drops a live, touched session.
+ * - `touch`: 1 - one `EVALSHA` (`TOUCH_EXPIRY`: the header's expiry in place, then `PEXPIREAT`),
+ *   which does nothing to a missing key; with a `userKey` the index script re-scores the member
+ *   alongside it, so the index never drops a live, touched session.
  * - `delete`: 1 - `DEL` (the index forgets the key lazily).
  * - `listByUser` / `deleteByUser`: 2 - `ZRANGE`, then one `GETRANGE` / script per session.
  *
@@ -128,22 +137,19 @@ export class RedisStore implements Store {
     this.#maxValueBytes = checkNumber('maxValueBytes', options.maxValueBytes, DEFAULT_MAX_VALUE_BYTES);
   }
 
-  /** Reads a session: one round trip, atomic read of value and expiry. */
+  /**
+   * Reads a session: one plain `GET`, the expiry coming from the string's own header. A string
+   * written before the header carried it is read again with its expiry (`GET_WITH_EXPIRY`).
+   */
   get(key: string): Promise<StoreRecord | undefined> {
     return this.#run('get', async () => {
       checkKey(key);
-      const reply = await runScript(this.#connection.send, GET_WITH_EXPIRY, this.#sessionKey(key), []);
-      if (!Array.isArray(reply)) return undefined;
-      const stored = replyString(reply[0]);
-      const expireTime = replyNumber(reply[1]);
-      // -2: the key vanished; -1: no expiry, which this store never writes, so not ours.
-      if (stored === undefined || !(expireTime >= 0)) return undefined;
-      const payload = decodePayload(stored);
+      const sessionKey = this.#sessionKey(key);
+      const stored = replyString(await this.#connection.send(sessionKey, ['GET', sessionKey]));
+      const payload = stored === undefined ? undefined : decodePayload(stored);
       if (payload === undefined) return undefined;
-      const record: StoreRecord = { value: payload.value, expiresAt: expireTime };
-      if (payload.userKey !== undefined) record.userKey = payload.userKey;
-      record.version = payload.version;
-      return record;
+      if (payload.expiresAt !== undefined) return toRecord(payload, payload.expiresAt);
+      return this.#getWithServerExpiry(sessionKey);
     });
   }
 
@@ -175,13 +181,16 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Moves a session's expiry with `PEXPIREAT` (a no-op on a missing key); the value is not sent. */
+  /**
+   * Moves a session's expiry, in its header and as the key's `PEXPIREAT`, with one script (a no-op
+   * on a missing key); the value is neither sent nor copied.
+   */
   touch(key: string, record: StoreRecord): Promise<void> {
     return this.#run('touch', async () => {
       checkKey(key);
       const at = toPxat(record.expiresAt);
       const sessionKey = this.#sessionKey(key);
-      const writes = [this.#connection.send(sessionKey, ['PEXPIREAT', sessionKey, String(at)])];
+      const writes = [runScript(this.#connection.send, TOUCH_EXPIRY, sessionKey, [String(at)])];
       if (record.userKey !== undefined) writes.push(this.#indexUpdate(record.userKey, key, at, 'XX'));
       await Promise.all(writes);
     });
@@ -295,6 +304,18 @@ export class RedisStore implements Store {
     const writes = [runScript(this.#connection.send, WRITE_VERSIONED, this.#sessionKey(key), args)];
     if (userKey !== undefined && at >= 1) writes.push(this.#indexUpdate(userKey, key, at, indexMode));
     return writes;
+  }
+
+  /** `get` of a string from before the header carried the expiry: value and `PEXPIRETIME` atomically. */
+  async #getWithServerExpiry(sessionKey: string): Promise<StoreRecord | undefined> {
+    const reply = await runScript(this.#connection.send, GET_WITH_EXPIRY, sessionKey, []);
+    if (!Array.isArray(reply)) return undefined;
+    const stored = replyString(reply[0]);
+    const expireTime = replyNumber(reply[1]);
+    // -2: the key vanished; -1: no expiry, which this store never writes, so not ours.
+    if (stored === undefined || !(expireTime >= 0)) return undefined;
+    const payload = decodePayload(stored);
+    return payload === undefined ? undefined : toRecord(payload, expireTime);
   }
 
   #epochChannel(): string {

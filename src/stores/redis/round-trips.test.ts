@@ -9,7 +9,7 @@ import type { StoreRecord } from '../../core/store.js';
 import { latencyProxy, monitorCommands, PrivateRedis, redisServerInstalled, sparePort, type LatencyProxy } from '../../../test/helpers/redis-server.js';
 import { skipUnless } from '../../../test/helpers/services.js';
 import { RedisStore, type RedisClientLike } from './index.js';
-import { GET_WITH_EXPIRY, INDEX_UPDATE, WRITE_VERSIONED } from './scripts.js';
+import { GET_WITH_EXPIRY, INDEX_UPDATE, TOUCH_EXPIRY, WRITE_VERSIONED } from './scripts.js';
 
 const HOUR = 3_600_000;
 const LATENCY = 150;
@@ -51,22 +51,35 @@ for (const [driver, connectTo] of Object.entries(open)) {
       const store = new RedisStore({ client: direct.client, prefix: 'w:' });
       const anonymous: StoreRecord = { value: 'v', expiresAt: Date.now() + HOUR };
       const mine: StoreRecord = { ...anonymous, userKey: 'u' };
-      // Load both scripts first: a fresh server answers the first EVALSHA with NOSCRIPT.
+      // Load the scripts first: a fresh server answers the first EVALSHA with NOSCRIPT.
       assert.deepEqual(
-        (await monitorCommands(server.port, async () => void (await store.get('a')))).map((c) => c[0]),
+        (await monitorCommands(server.port, async () => void (await store.set('a', anonymous)))).map((c) => c[0]),
         ['EVALSHA', 'EVAL'],
-        'the first get on a server without the script falls back to EVAL once',
+        'the first set on a server without the script falls back to EVAL once',
       );
       await store.set('warm', mine);
+      await store.touch('warm', mine);
       const at = String(anonymous.expiresAt);
       const sent = async (run: () => Promise<unknown>): Promise<string[][]> => monitorCommands(server.port, async () => void (await run()));
 
-      assert.deepEqual(await sent(() => store.get('a')), [['EVALSHA', GET_WITH_EXPIRY.sha, '1', 'w:s:a']]);
+      assert.deepEqual(await sent(() => store.get('a')), [['GET', 'w:s:a']], 'get is one plain GET: the expiry is in the header');
+      const writer = await open['node-redis'](server.port);
+      try {
+        await (writer.client as ReturnType<typeof createClient>).sendCommand(['SET', 'w:s:old', 't1;1\nv', 'PX', '60000']);
+      } finally {
+        writer.close();
+      }
+      await store.get('old'); // loads the script
+      assert.deepEqual(
+        await sent(() => store.get('old')),
+        [['GET', 'w:s:old'], ['EVALSHA', GET_WITH_EXPIRY.sha, '1', 'w:s:old']],
+        'a string from before the header carried the expiry is read again with it',
+      );
       const write = (key: string, owner: string, check: string): string[] => ['EVALSHA', WRITE_VERSIONED.sha, '1', key, owner, 'v', at, check];
       assert.deepEqual(await sent(() => store.set('a', anonymous)), [write('w:s:a', 't1', '*')]);
       assert.deepEqual(await sent(() => store.setIfVersion('a', anonymous, 1)), [write('w:s:a', 't1', '1')]);
       assert.deepEqual(await sent(() => store.setIfVersion('c', anonymous, null)), [write('w:s:c', 't1', '-')]);
-      assert.deepEqual(await sent(() => store.touch('a', anonymous)), [['PEXPIREAT', 'w:s:a', at]]);
+      assert.deepEqual(await sent(() => store.touch('a', anonymous)), [['EVALSHA', TOUCH_EXPIRY.sha, '1', 'w:s:a', at]]);
       assert.deepEqual(await sent(() => store.delete('a')), [['DEL', 'w:s:a']]);
       assert.deepEqual(await sent(() => store.set('b', mine)), [
         write('w:s:b', 't1:u', '*'),
@@ -77,7 +90,7 @@ for (const [driver, connectTo] of Object.entries(open)) {
         ['EVALSHA', INDEX_UPDATE.sha, '1', 'w:u:{u}', at, 'b', 'GT'],
       ]);
       assert.deepEqual(await sent(() => store.touch('b', mine)), [
-        ['PEXPIREAT', 'w:s:b', at],
+        ['EVALSHA', TOUCH_EXPIRY.sha, '1', 'w:s:b', at],
         ['EVALSHA', INDEX_UPDATE.sha, '1', 'w:u:{u}', at, 'b', 'XX'],
       ]);
     });
