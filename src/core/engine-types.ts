@@ -58,7 +58,7 @@ export interface EngineConfig {
    * The class sessions are made of (default `Session`). An adapter may pass a subclass whose
    * prototype matches its framework's session object (the express-session drop-in does).
    */
-  sessionClass?: new (state: SessionState, cookie: SessionCookie) => Session;
+  sessionClass?: new (state: SessionState, cookie: SessionCookie, request: unknown) => Session;
   /** What to do while the store is down (see `outage-policy.ts`). Unset: no fail-fast, every load failure fails. */
   outage?: OutageConfig | undefined;
   /**

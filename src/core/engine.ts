@@ -22,7 +22,7 @@ import { EMPTY_BASE, rememberRecord } from './merge.js';
 import { writeSession } from './persist.js';
 import { renewalDue, renewSession } from './renewal.js';
 import { SessionCookie } from './session-cookie.js';
-import { assignData, kState, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
+import { assignData, kState, requestOf, Session, sessionData, type RegenerateOptions, type SessionState } from './session.js';
 import type { Secret } from './signature.js';
 import type { Store, StoreRecord } from './store.js';
 import { callStore } from './store-call.js';
@@ -201,13 +201,13 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         userKey: undefined,
         destroyed: false,
         secure: ctx.secure,
-        request: ctx.request,
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
         ...this.#noRecordYet(),
         client: ctx.client,
       },
       cookie,
+      ctx.request,
     );
     this.emit('created', session);
     return session;
@@ -225,9 +225,9 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
     rememberRecord(state, record.version, { dataJson: decoded.dataJson, userKey: record.userKey, authenticatedAt: decoded.meta?.authenticatedAt });
   }
 
-  #newSession(state: SessionState, cookie: SessionCookie): Session {
+  #newSession(state: SessionState, cookie: SessionCookie, request: unknown): Session {
     const SessionClass = this.config.sessionClass ?? Session;
-    return new SessionClass(state, cookie);
+    return new SessionClass(state, cookie, request);
   }
 
   #newCookie(ctx: RequestContext): SessionCookie {
@@ -256,7 +256,6 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         userKey: record.userKey,
         destroyed: false,
         secure: ctx.secure,
-        request: ctx.request,
         hooks: ctx.hooks,
         cookieOptions: ctx.cookie,
         keyMemo: { id, key },
@@ -265,6 +264,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
         epoch: decoded.meta?.epoch,
       },
       SessionCookie.fromStored(decoded.cookie, this.config.clock),
+      ctx.request,
     );
     assignData(session, decoded.data);
     this.#rememberLoaded(session[kState], record, decoded);
@@ -350,7 +350,7 @@ export class SessionEngine extends EventEmitter<SessionEvents> {
       failure = error;
     }
     await this.#dropForward(state);
-    state.id = this.config.genid(state.request);
+    state.id = this.config.genid(requestOf(session));
     state.issuedAt = this.config.clock();
     state.forwarded = false;
     state.destroyed = false;

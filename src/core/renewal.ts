@@ -21,7 +21,7 @@ import { dataToJson, sealValue } from './codec.js';
 import { encodeForward } from './forward.js';
 import { MAX_CLOCK_SKEW } from './lifetime.js';
 import { writeSession } from './persist.js';
-import { kState, sessionData, type Session } from './session.js';
+import { kState, requestOf, sessionData, type Session } from './session.js';
 import type { SessionEngine } from './engine.js';
 
 /** Whether the loaded session's ID is due for renewal at `now`. */
@@ -42,7 +42,7 @@ export async function renewSession(engine: SessionEngine, session: Session, now:
   const rollBack = (): void => {
     Object.assign(state, { id: oldId, issuedAt, savedHash, loadedExpiresAt, version, base, keyMemo: { id: oldId, key: oldKey } });
   };
-  state.id = engine.config.genid(state.request);
+  state.id = engine.config.genid(requestOf(session));
   state.issuedAt = now;
   // With `concurrency: 'merge'` the new key's record is created (expected version: none); the
   // forward then overwrites the old record, so a parallel request's write from the old version

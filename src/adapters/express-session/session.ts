@@ -12,6 +12,7 @@ import {
   Session as CoreSession,
   assignData,
   kState,
+  requestOf,
   type RegenerateOptions,
   type SessionCallback,
   type SessionHooks,
@@ -67,21 +68,21 @@ function isState(value: unknown): value is SessionState {
  */
 export class Session extends CoreSession {
   /** Made by the middleware (core state), or express-session style from `req` and stored data. */
-  constructor(state: SessionState, cookie: SessionCookie);
+  constructor(state: SessionState, cookie: SessionCookie, request?: unknown);
   constructor(req: SessionRequest, data?: object | null);
-  constructor(a: SessionState | SessionRequest, b?: SessionCookie | object | null) {
+  constructor(a: SessionState | SessionRequest, b?: SessionCookie | object | null, request?: unknown) {
     if (isState(a)) {
-      super(a, b as SessionCookie);
+      super(a, b as SessionCookie, request);
       return;
     }
     const { state, cookie, data } = fromRequest(a, b);
-    super(state, cookie);
+    super(state, cookie, a);
     assignData(this, data);
   }
 
   /** The request this session belongs to (express-session's `session.req`; not enumerable). */
   get req(): unknown {
-    return this[kState].request;
+    return requestOf(this);
   }
 
   // The methods report a failed store call with the store's own error, as express-session does.
@@ -135,7 +136,7 @@ async function regenerateAsNew(old: Session): Promise<void> {
   } catch (error) {
     failure = error;
   }
-  const ctx: RequestContext = { secure: state.secure, request: state.request };
+  const ctx: RequestContext = { secure: state.secure, request: requestOf(old) };
   if (state.cookieOptions !== undefined) ctx.cookie = state.cookieOptions;
   if (state.hooks !== undefined) ctx.hooks = state.hooks;
   const fresh = state.engine.create(ctx, state.cookieId);
@@ -143,7 +144,7 @@ async function regenerateAsNew(old: Session): Promise<void> {
   // cookie even with `saveUninitialized: false`, as express-session's end-of-request rules say.
   fresh[kState].originalId = state.originalId;
   fresh[kState].originalHash = state.originalHash;
-  const req = state.request as SessionRequest | undefined;
+  const req = requestOf(old) as SessionRequest | undefined;
   if (typeof req === 'object' && req !== null) req.session = fresh;
   state.hooks?.regenerated?.(fresh);
   if (failure !== undefined) throw failure;
@@ -186,7 +187,6 @@ function fromRequest(req: SessionRequest, data: object | null | undefined): { st
     userKey: undefined,
     destroyed: false,
     secure: req.secure === true,
-    request: req,
     hooks: requestHooks(req),
   };
   return { state, cookie, data: rest };

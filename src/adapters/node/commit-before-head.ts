@@ -124,8 +124,11 @@ export function releaseUnusedHold(res: ServerResponse): void {
  * once. If it throws or rejects, the buffered response is dropped, its headers are reset, and
  * `onError` is called with the response still unsent, so the framework's error path can answer
  * instead. `finish`, if given, runs before the end of a response whose head went out first.
+ * `done`, if given, is called once the hold has nothing left to do with the response (committed
+ * and released, a streamed end included; never for a failed one), so the caller can let go of
+ * what it keeps per response.
  */
-export function commitBeforeHead(res: ServerResponse, commit: Commit, onError: (error: unknown) => void, finish?: () => Promise<void>): void {
+export function commitBeforeHead(res: ServerResponse, commit: Commit, onError: (error: unknown) => void, finish?: () => Promise<void>, done?: () => void): void {
   const { node, routed } = routePrototype();
   if (res instanceof ServerResponse && !held.has(res)) {
     if (res.writeHead === routed.writeHead && res.write === routed.write && res.end === routed.end && res.flushHeaders === routed.flushHeaders) {
@@ -135,6 +138,7 @@ export function commitBeforeHead(res: ServerResponse, commit: Commit, onError: (
       // failed hold stays: it drops what still arrives of the abandoned response.
       hold.onDone = () => {
         if (held.get(res) === hold) held.delete(res);
+        done?.();
       };
       held.set(res, hold);
       return;
@@ -144,6 +148,7 @@ export function commitBeforeHead(res: ServerResponse, commit: Commit, onError: (
   // wrap what is there, as own properties, so both layers keep working.
   const original = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders } as unknown as Record<Method, Fn>;
   const hold = new Hold(res, original, node, commit, onError, finish);
+  hold.onDone = done;
   const stack = wrapped.get(res);
   if (stack) stack.push(hold);
   else wrapped.set(res, [hold]);

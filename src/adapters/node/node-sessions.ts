@@ -92,6 +92,10 @@ export function nodeSessions<T extends object = SessionData>(manager: SessionMan
       },
       (error) => onError(error, req, res),
       () => manager.commitRemainder(session),
+      // Once the response is done a later `load` rejects (its head went out), so the entry can
+      // go: left to the garbage collector, it kept each response's session and request alive
+      // through young collections (see `kRequest` in the core's session.ts for why).
+      () => loads.delete(res),
     );
     return session;
   }
