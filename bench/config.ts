@@ -17,7 +17,12 @@ export interface BenchSettings {
   rounds: number;
   /** Measured seconds per route and contender (`BENCH_DURATION`, default 3). */
   duration: number;
-  /** Unmeasured warm-up seconds before each measured run (`BENCH_WARMUP`, default 1). */
+  /**
+   * Unmeasured warm-up seconds before each measured run (`BENCH_WARMUP`, default 5). Measured on
+   * 2026-12-08: after 1 s, Tessera's servers still spent 15-25 % more CPU per request than in
+   * steady state (`bench/pair-cpu.ts`, after 20,000 requests), the peers' none; after 5 s both
+   * are there (bench/RESULTS.md, "Redis reads in one command").
+   */
   warmup: number;
   /** Concurrent connections of the load generator (`BENCH_CONNECTIONS`, default 10). */
   connections: number;
@@ -49,7 +54,7 @@ export function readSettings(): BenchSettings {
   return {
     rounds: num('BENCH_ROUNDS', 5, 1),
     duration: num('BENCH_DURATION', 3, 1),
-    warmup: num('BENCH_WARMUP', 1, 0),
+    warmup: num('BENCH_WARMUP', 5, 0),
     connections: num('BENCH_CONNECTIONS', 10, 1),
     sessions: num('BENCH_SESSIONS', 1000, 1),
     memoryN: num('BENCH_MEMORY_N', 20_000, 100),
