@@ -15,13 +15,14 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { Connection } from './http-cpu.js';
+import { Connection, logInPool, routeRequest, type DrivenRoute } from './http-cpu.js';
 import { CONTENDERS } from './config.js';
 import { hasTaskset } from './processes.js';
 
 const [id = '', requests = '40000', route = 'read'] = process.argv.slice(2);
 if (!CONTENDERS.some((c) => c.id === id)) throw new Error(`usage: gc-check.ts <contender id> [requests] [read|modify]; unknown contender "${id}"`);
 if (route !== 'read' && route !== 'modify') throw new Error(`route must be read or modify, got ${route}`);
+const driven: DrivenRoute = route;
 
 const flags = (process.env.GC_FLAGS ?? '').split(' ').filter(Boolean);
 const nodeArgs = ['--trace-gc', ...flags, '--import', 'tsx', 'bench/servers/main.ts', id];
@@ -51,15 +52,8 @@ function scavenges(lines: string[]): Array<{ ms: number; heapAfter: number }> {
 
 async function main(): Promise<void> {
   const port = await ready();
-  const cookies: string[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const res = await fetch(`http://127.0.0.1:${port}/login?u=user-${i}`, { method: 'POST' });
-    await res.text();
-    cookies.push(res.headers.getSetCookie().map((line) => line.split(';', 1)[0]).join('; '));
-  }
-  const prebuilt = cookies.map((cookie) =>
-    route === 'read' ? `GET /read HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n` : `POST /modify HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nContent-Length: 0\r\n\r\n`,
-  );
+  const cookies = (await logInPool(port)) ?? Array.from({ length: 1000 }, () => '');
+  const prebuilt = cookies.map((cookie) => routeRequest(driven, cookie));
   const connections = Array.from({ length: 10 }, () => new Connection(port));
   const total = Number(requests);
   const from = trace.length;

@@ -1,12 +1,40 @@
 /**
  * A minimal keep-alive HTTP/1.1 client and a fine-grained CPU clock of another process, for the
- * in-process CPU measurements (`read-cpu.ts`, `pair-cpu.ts`): prebuilt requests, one exchange at
- * a time per socket, and nothing in the client that a server under test would be charged for.
+ * in-process CPU measurements (`read-cpu.ts`, `pair-cpu.ts`, `gc-check.ts`, `warmup-curve.ts`):
+ * a logged-in session pool, prebuilt requests, one exchange at a time per socket, and nothing in
+ * the client that a server under test would be charged for.
  *
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+
+/** The routes the in-process measurements drive. */
+export type DrivenRoute = 'read' | 'modify';
+
+/**
+ * Logs `n` users in on the benchmark server at `port` (`POST /login`); resolves to each session's
+ * `Cookie` header value (every cookie set: koa-session signs with a second one), or `undefined`
+ * for a server that sets none (a sessionless contender).
+ */
+export async function logInPool(port: number, n = 1000): Promise<string[] | undefined> {
+  const cookies: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/login?u=user-${i}`, { method: 'POST' });
+    await res.text();
+    const set = res.headers.getSetCookie().map((line) => line.split(';', 1)[0] as string);
+    if (set.length === 0) return undefined;
+    cookies.push(set.join('; '));
+  }
+  return cookies;
+}
+
+/** The raw HTTP/1.1 request of `route` with `cookie`, built once and sent as is. */
+export function routeRequest(route: DrivenRoute, cookie: string): string {
+  return route === 'read'
+    ? `GET /read HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n`
+    : `POST /modify HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nContent-Length: 0\r\n\r\n`;
+}
 
 /** The CPU time of every thread of process `pid` so far, µs (schedstat: nanoseconds, unlike /proc/<pid>/stat's 10 ms ticks). */
 export function processCpu(pid: number): number {

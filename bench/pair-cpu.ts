@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { Connection, processCpu } from './http-cpu.js';
+import { Connection, logInPool, processCpu, routeRequest, type DrivenRoute } from './http-cpu.js';
 import { CONTENDERS } from './config.js';
 import { buildTessera } from './build.js';
 import { hasTaskset, startServer, type Server } from './processes.js';
@@ -28,26 +28,7 @@ for (const id of [a, b]) {
   if (!CONTENDERS.some((c) => c.id === id)) throw new Error(`usage: pair-cpu.ts <a> <b> [read|modify] [requests] [rounds]; unknown contender "${id}"`);
 }
 if (route !== 'read' && route !== 'modify') throw new Error(`route must be read or modify, got ${route}`);
-
-/** The session cookies of a logged-in pool on `port` (undefined for a server that sets none). */
-async function logIn(port: number): Promise<string[] | undefined> {
-  const cookies: string[] = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const res = await fetch(`http://127.0.0.1:${port}/login?u=user-${i}`, { method: 'POST' });
-    await res.text();
-    // Every cookie set (koa-session signs with a second one).
-    const set = res.headers.getSetCookie().map((line) => line.split(';', 1)[0] as string);
-    if (set.length === 0) return undefined;
-    cookies.push(set.join('; '));
-  }
-  return cookies;
-}
-
-function requestFor(cookie: string): string {
-  return route === 'read'
-    ? `GET /read HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n`
-    : `POST /modify HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nContent-Length: 0\r\n\r\n`;
-}
+const driven: DrivenRoute = route;
 
 interface Side {
   id: string;
@@ -94,14 +75,14 @@ async function main(): Promise<void> {
   const core = hasTaskset() ? 0 : undefined;
   const servers = [await startServer(a, { core }), await startServer(b, { core })];
   try {
-    const pools = [await logIn(servers[0]!.port), await logIn(servers[1]!.port)];
+    const pools = [await logInPool(servers[0]!.port, SESSIONS), await logInPool(servers[1]!.port, SESSIONS)];
     const fallback = pools[0] ?? pools[1];
     if (fallback === undefined) throw new Error('neither contender sets a session cookie');
     const sides: Side[] = servers.map((server, i) => ({
       id: [a, b][i] as string,
       server,
       connections: Array.from({ length: 10 }, () => new Connection(server.port)),
-      requests: (pools[i] ?? fallback).map(requestFor),
+      requests: (pools[i] ?? fallback).map((cookie) => routeRequest(driven, cookie)),
       redis: 0,
     }));
     const redis = await redisPid();

@@ -8,7 +8,8 @@
  * Format: `t1;<version>;<expiry>\n<value>` without a user,
  * `t1:<encodeURIComponent(userKey)>;<version>;<expiry>\n<value>` with one. `<expiry>` is the
  * key's own expiry (the `PXAT` it was written with, moved by `touch`) in milliseconds, zero-padded
- * to 16 digits so `touch` can overwrite it in place (`SETRANGE`) without moving the value.
+ * to 13 digits (every expiry from 2001 to 2286 has 13), so `touch` overwrites it in place
+ * (`SETRANGE`) without moving the value.
  * Older strings lack fields, and still read: without `;<expiry>` the store asks Redis for the
  * key's expiry (`GET_WITH_EXPIRY`); without `;<version>` either, the version is 0.
  * The owner part (`t1` or `t1:<user>`) ends at `;` or `\n`, neither of which percent-encoding
@@ -32,8 +33,12 @@ export function owner(userKey: string | undefined): string {
   return userKey === undefined ? NO_USER : `${USER}${encodeURIComponent(userKey)}`;
 }
 
-/** Width of the expiry field: every expiry a session can have (durations stop at 1e14 ms) fits. */
-export const EXPIRY_DIGITS = 16;
+/**
+ * Width of the expiry field, zero-padded: the width of every expiry from 2001 to 2286. A longer
+ * one (only a caller forcing a duration of centuries) is written with its own width, and `touch`
+ * rewrites the string when the width changes.
+ */
+export const EXPIRY_DIGITS = 13;
 
 /** The string stored for a value, its user, version and expiry (`WRITE_VERSIONED` writes the same). */
 export function encodePayload(value: string, userKey: string | undefined, version: number, expiresAt: number): string {
@@ -56,8 +61,8 @@ export interface Payload {
 }
 
 const VERSION = /^(?:0|[1-9][0-9]{0,15})$/;
-// 16 digits as written; a few more only for an expiry past the year 318,000 a caller forced.
-const EXPIRY = /^[0-9]{16,19}$/;
+// 13 digits as written (`EXPIRY_DIGITS`), more only for an expiry past the year 2286.
+const EXPIRY = /^[0-9]{13,19}$/;
 
 /**
  * Splits a stored string into user, version, expiry and value, or `undefined` when it is not in

@@ -42,7 +42,7 @@ for (const name of redisSetupNames) {
       const anonymous = rec('plain', HOUR);
       await store.set('layout1', mine);
       await store.set('layout2', anonymous);
-      const expiry = (at: number): string => String(at).padStart(16, '0');
+      const expiry = (at: number): string => String(at).padStart(13, '0');
       assert.equal(await raw(sessionKey('layout1'), 'GET'), `t1:alice%40example.com;1;${expiry(mine.expiresAt)}\n{"n":1}`);
       assert.equal(await raw(sessionKey('layout2'), 'GET'), `t1;1;${expiry(anonymous.expiresAt)}\nplain`);
       assert.equal(await raw(sessionKey('layout2'), 'GET'), encodePayload('plain', undefined, 1, anonymous.expiresAt), 'the script and encodePayload agree');
@@ -74,8 +74,8 @@ for (const name of redisSetupNames) {
       await store.touch('long-touch', { value: '', expiresAt: later });
       assert.deepEqual(await store.get('long-touch'), { value: 'v', userKey, version: 1, expiresAt: later });
       assert.equal(Number(await raw(sessionKey('long-touch'), 'PEXPIRETIME')), later);
-      // An expiry past 16 digits (year 318,000; only a caller can force one) widens the field.
-      const far = 10_000_000_000_000_123;
+      // An expiry past 13 digits (after 2286; only a caller can force one) widens the field.
+      const far = 100_000_000_000_123;
       await store.set('wide', { value: 'w;\n', expiresAt: far });
       assert.equal((await store.get('wide'))?.expiresAt, far);
       await store.touch('wide', { value: '', expiresAt: later });
@@ -136,7 +136,7 @@ for (const name of redisSetupNames) {
       assert.deepEqual({ ...legacy, expiresAt: 0 }, { value: 'old', userKey: 'kim', version: 0, expiresAt: 0 });
       assert.equal(await store.setIfVersion('legacy', rec('stale', HOUR, 'kim'), 1), false);
       assert.equal(await store.setIfVersion('legacy', rec('new', HOUR, 'kim'), 0), 1);
-      assert.match(await raw(sessionKey('legacy'), 'GET') as string, /^t1:kim;1;[0-9]{16}\nnew$/);
+      assert.match(await raw(sessionKey('legacy'), 'GET') as string, /^t1:kim;1;[0-9]{13}\nnew$/);
       assert.deepEqual(await store.listByUser('kim'), ['legacy']);
       await raw(sessionKey('legacy2'), 'SET', 't1:kim\nold', 'PX', '60000');
       await raw(indexKey('kim'), 'ZADD', String(Date.now() + 60_000), 'legacy2');

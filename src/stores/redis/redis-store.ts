@@ -69,7 +69,7 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *   `t1;<version>;<expiresAt>\n`, or `t1:<encodeURIComponent(userKey)>;<version>;<expiresAt>\n`
  *   for a session with a user, then the value byte-for-byte (`record-format.ts`). The version (1
  *   on creation, +1 per write, unchanged by `touch`; a string from before versions reads as 0) and
- *   the expiry (16 digits, moved by `touch`) are kept in the header, beside the value on the same
+ *   the expiry (13 digits, moved by `touch`) are kept in the header, beside the value on the same
  *   key, so `setIfVersion` checks and writes in one script on one slot, and `get` is one `GET`.
  * - `<prefix>u:{<userKey>}` - a sorted set per user: members are session keys (without the
  *   prefix), scores their `expiresAt`. Members whose score has passed are removed whenever the
@@ -88,7 +88,8 @@ function checkKey(key: unknown, what = 'key'): asserts key is string {
  *   the `GET_WITH_EXPIRY` script).
  * - `set` / `setIfVersion`: 1 - one `EVALSHA` (`WRITE_VERSIONED`: read the header's version,
  *   check it for `setIfVersion`, `SET ... PXAT`), plus the index script alongside when the record
- *   has a `userKey`.
+ *   has a `userKey`. (Any script's first call on a node after a restart adds one `EVAL`, when the
+ *   node answers `NOSCRIPT`.)
  * - `touch`: 1 - one `EVALSHA` (`TOUCH_EXPIRY`: the header's expiry in place, then `PEXPIREAT`),
  *   which does nothing to a missing key; with a `userKey` the index script re-scores the member
  *   alongside it, so the index never drops a live, touched session.

@@ -50,7 +50,7 @@ end
  * Every write of a session (`set` and `setIfVersion`): reads the stored version from the header
  * (`record-format.ts`; a string without one is version 0, a missing key or one in another format
  * is no record), checks it when asked, and writes the value under the next version, with its
- * expiry in the header (16 digits) and as the key's `PXAT`, in one atomic step (`READ_HEADER`).
+ * expiry in the header (13 digits) and as the key's `PXAT`, in one atomic step (`READ_HEADER`).
  * ARGV: the owner part of the header (`t1` or `t1:<user>`), the value, the expiry for `PXAT`
  * (below 1: the record is deleted instead, as it could never be read), and the check: `*` none
  * (`set`), `-` there must be no record, or the expected version's digits.
@@ -78,15 +78,15 @@ if ver then nv = (tonumber(ver) or 0) + 1 end
 if tonumber(ARGV[3]) < 1 then
   redis.call('DEL', KEYS[1])
 else
-  local header = ARGV[1] .. ';' .. string.format('%d', nv) .. ';' .. string.format('%016d', tonumber(ARGV[3]))
+  local header = ARGV[1] .. ';' .. string.format('%d', nv) .. ';' .. string.format('%013d', tonumber(ARGV[3]))
   redis.call('SET', KEYS[1], header .. '\\n' .. ARGV[2], 'PXAT', ARGV[3])
 end
 return nv`);
 
 /**
  * `touch`: moves a session's expiry, in the header and as the key's own (`PEXPIREAT`), atomically;
- * a missing key stays missing. The header's 16-digit expiry is overwritten in place (`SETRANGE`),
- * so the value is never copied; an expiry of another width (only ever forced by a caller) rewrites
+ * a missing key stays missing. The header's 13-digit expiry is overwritten in place (`SETRANGE`),
+ * so the value is never copied; an expiry of another width (past 2286, forced by a caller) rewrites
  * the string, keeping its TTL until the `PEXPIREAT`. A string from before the header carried the
  * expiry only gets the `PEXPIREAT` (its `get` asks Redis, `GET_WITH_EXPIRY`). ARGV: the expiry.
  */
@@ -94,7 +94,7 @@ export const TOUCH_EXPIRY = script(`${READ_HEADER}if nl and string.sub(head, 1, 
   local first = string.find(head, ';', 1, true)
   local second = first and first < nl and string.find(head, ';', first + 1, true)
   if second and second < nl then
-    local expiry = string.format('%016d', tonumber(ARGV[1]))
+    local expiry = string.format('%013d', tonumber(ARGV[1]))
     if #expiry == nl - second - 1 then
       redis.call('SETRANGE', KEYS[1], second, expiry)
     else
