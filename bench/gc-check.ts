@@ -15,14 +15,13 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { Connection, logInPool, routeRequest, type DrivenRoute } from './http-cpu.js';
+import { Connection, drivenRoute, logInPool, routeRequest } from './http-cpu.js';
 import { CONTENDERS } from './config.js';
 import { hasTaskset } from './processes.js';
 
 const [id = '', requests = '40000', route = 'read'] = process.argv.slice(2);
 if (!CONTENDERS.some((c) => c.id === id)) throw new Error(`usage: gc-check.ts <contender id> [requests] [read|modify]; unknown contender "${id}"`);
-if (route !== 'read' && route !== 'modify') throw new Error(`route must be read or modify, got ${route}`);
-const driven: DrivenRoute = route;
+const driven = drivenRoute(route);
 
 const flags = (process.env.GC_FLAGS ?? '').split(' ').filter(Boolean);
 const nodeArgs = ['--trace-gc', ...flags, '--import', 'tsx', 'bench/servers/main.ts', id];

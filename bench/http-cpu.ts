@@ -12,6 +12,12 @@ import { connect, type Socket } from 'node:net';
 /** The routes the in-process measurements drive. */
 export type DrivenRoute = 'read' | 'modify';
 
+/** `value` as a driven route, from the command line; a `TypeError` for anything else. */
+export function drivenRoute(value: string): DrivenRoute {
+  if (value !== 'read' && value !== 'modify') throw new TypeError(`route must be read or modify, got ${value}`);
+  return value;
+}
+
 /**
  * Logs `n` users in on the benchmark server at `port` (`POST /login`); resolves to each session's
  * `Cookie` header value (every cookie set: koa-session signs with a second one), or `undefined`

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { Connection, logInPool, processCpu, routeRequest, type DrivenRoute } from './http-cpu.js';
+import { Connection, drivenRoute, logInPool, processCpu, routeRequest } from './http-cpu.js';
 import { CONTENDERS } from './config.js';
 import { buildTessera } from './build.js';
 import { hasTaskset, startServer, type Server } from './processes.js';
@@ -27,8 +27,7 @@ const SLICES = 10;
 for (const id of [a, b]) {
   if (!CONTENDERS.some((c) => c.id === id)) throw new Error(`usage: pair-cpu.ts <a> <b> [read|modify] [requests] [rounds]; unknown contender "${id}"`);
 }
-if (route !== 'read' && route !== 'modify') throw new Error(`route must be read or modify, got ${route}`);
-const driven: DrivenRoute = route;
+const driven = drivenRoute(route);
 
 interface Side {
   id: string;

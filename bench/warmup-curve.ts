@@ -8,15 +8,14 @@
  *
  * @module
  */
-import { Connection, logInPool, processCpu, routeRequest, type DrivenRoute } from './http-cpu.js';
+import { Connection, drivenRoute, logInPool, processCpu, routeRequest } from './http-cpu.js';
 import { CONTENDERS } from './config.js';
 import { buildTessera } from './build.js';
 import { hasTaskset, startServer } from './processes.js';
 
 const [id = '', route = 'read', seconds = '12'] = process.argv.slice(2);
 if (!CONTENDERS.some((c) => c.id === id)) throw new Error(`usage: warmup-curve.ts <contender id> [read|modify] [seconds]; unknown contender "${id}"`);
-if (route !== 'read' && route !== 'modify') throw new Error(`route must be read or modify, got ${route}`);
-const driven: DrivenRoute = route;
+const driven = drivenRoute(route);
 
 async function main(): Promise<void> {
   const problems = buildTessera();

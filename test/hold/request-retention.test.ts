@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { nodeSessions } from '../../src/adapters/node/index.js';
+import { nodeSessions, type NodeSessions } from '../../src/adapters/node/index.js';
 import { isTesseraError } from '../../src/core/errors.js';
 import { kState, requestOf, type Session } from '../../src/core/session.js';
 import { SessionManager } from '../../src/index.js';
@@ -40,13 +40,15 @@ interface Seen {
 }
 
 /** A node:http server on tessera/node that answers once, handing back what the handler saw. */
-async function serveOnce(handler: (req: IncomingMessage, res: ServerResponse, session: Session) => void): Promise<{ seen: Seen; again: () => Promise<unknown> }> {
+async function serveOnce(
+  handler: (req: IncomingMessage, res: ServerResponse, session: Session, sessions: NodeSessions) => unknown,
+): Promise<{ seen: Seen; again: () => Promise<unknown> }> {
   const sessions = nodeSessions(new SessionManager({ secret: TEST_SECRET, store: new MemoryStore(), warn: () => {} }));
   let seen: Seen | undefined;
   const server = createServer(async (req, res) => {
     const session = await sessions.load(req, res);
     seen = { req, res, session: new WeakRef(session) };
-    handler(req, res, session);
+    await handler(req, res, session, sessions);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -82,26 +84,31 @@ describe('what a finished request leaves behind', () => {
     assert.equal(seen.session.deref(), undefined);
   });
 
-  it('a load after the response finished rejects with ERR_HEADERS_SENT, as documented', async () => {
-    const { again } = await serveOnce((_req, res) => void res.end('ok'));
-    await assert.rejects(again(), (error: unknown) => isTesseraError(error, 'ERR_HEADERS_SENT'));
-  });
+  const endings: Array<[string, (res: ServerResponse, session: Session) => void]> = [
+    ['ended at once', (res) => void res.end('ok')],
+    // Streamed: the head goes out first, and the late change is saved before the end.
+    ['streamed, changed while streaming', (res, session) => {
+      res.writeHead(200);
+      res.write('a');
+      (session as Session & { n?: number }).n = 1;
+      res.end('b');
+    }],
+  ];
+  for (const [how, end] of endings) {
+    it(`a load after the response finished (${how}) rejects with ERR_HEADERS_SENT, as documented`, async () => {
+      const { seen, again } = await serveOnce((_req, res, session) => end(res, session));
+      await assert.rejects(again(), (error: unknown) => isTesseraError(error, 'ERR_HEADERS_SENT'));
+      await collect();
+      assert.equal(seen.session.deref(), undefined, 'and its session is let go');
+    });
+  }
 
   it('a second load while the response is open returns the same session', async () => {
     let same = false;
-    const sessions = nodeSessions(new SessionManager({ secret: TEST_SECRET, store: new MemoryStore(), warn: () => {} }));
-    const server = createServer(async (req, res) => {
-      const first = await sessions.load(req, res);
-      same = first === (await sessions.load(req, res));
+    await serveOnce(async (req, res, session, sessions) => {
+      same = session === (await sessions.load(req, res));
       res.end('ok');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
     assert.ok(same);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SendCommand } from './client-adapter.js';
+import { EXPIRY_DIGITS } from './record-format.js';
 
 /** A Lua script with its SHA1, as `EVALSHA` names it. */
 export interface LuaScript {
@@ -31,6 +32,9 @@ function script(source: string): LuaScript {
 export const GET_WITH_EXPIRY = script(`local v = redis.call('GET', KEYS[1])
 if not v then return false end
 return {v, redis.call('PEXPIRETIME', KEYS[1])}`);
+
+/** Lua's format of the header's expiry: zero-padded to `EXPIRY_DIGITS`, as `encodePayload` writes it. */
+const EXPIRY_FORMAT = `'%0${EXPIRY_DIGITS}d'`;
 
 /**
  * The scripts' first lines when they need a session's header (`record-format.ts`): `head` holds
@@ -78,7 +82,7 @@ if ver then nv = (tonumber(ver) or 0) + 1 end
 if tonumber(ARGV[3]) < 1 then
   redis.call('DEL', KEYS[1])
 else
-  local header = ARGV[1] .. ';' .. string.format('%d', nv) .. ';' .. string.format('%013d', tonumber(ARGV[3]))
+  local header = ARGV[1] .. ';' .. string.format('%d', nv) .. ';' .. string.format(${EXPIRY_FORMAT}, tonumber(ARGV[3]))
   redis.call('SET', KEYS[1], header .. '\\n' .. ARGV[2], 'PXAT', ARGV[3])
 end
 return nv`);
@@ -94,7 +98,7 @@ export const TOUCH_EXPIRY = script(`${READ_HEADER}if nl and string.sub(head, 1, 
   local first = string.find(head, ';', 1, true)
   local second = first and first < nl and string.find(head, ';', first + 1, true)
   if second and second < nl then
-    local expiry = string.format('%013d', tonumber(ARGV[1]))
+    local expiry = string.format(${EXPIRY_FORMAT}, tonumber(ARGV[1]))
     if #expiry == nl - second - 1 then
       redis.call('SETRANGE', KEYS[1], second, expiry)
     else
